@@ -1,0 +1,219 @@
+//! The run: read and parse files in parallel, build the index, run the rules in parallel,
+//! sort. The same input gives the same findings in the same order whatever the thread count.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{Diagnostic, FileId};
+use crate::index::Index;
+use crate::model::{self, Extracted};
+use crate::rule::{Context, Rule};
+use crate::rules::{self, parse_error};
+use crate::settings::Settings;
+use crate::source::{describe_io, Input};
+use crate::span::{Pos, Span};
+use crate::yaml;
+
+/// The outcome of a run.
+pub struct Report {
+    pub inputs: Vec<Input>,
+    pub objects: usize,
+    /// Documents without apiVersion and kind.
+    pub skipped: usize,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// The text of a file, for renderers that show source lines. Files are read again here
+    /// rather than kept in memory during the run.
+    pub fn source(&self, file: FileId) -> Option<Cow<'_, str>> {
+        let input = self.inputs.get(file as usize)?;
+        if let Some(text) = &input.stdin {
+            return Some(Cow::Borrowed(text.as_str()));
+        }
+        let bytes = std::fs::read(input.path.as_ref()?).ok()?;
+        let text = String::from_utf8(bytes).ok()?;
+        Some(Cow::Owned(strip_bom(text)))
+    }
+
+    pub fn file_name(&self, file: FileId) -> &str {
+        self.inputs
+            .get(file as usize)
+            .map_or("<unknown>", |i| i.display.as_str())
+    }
+
+    /// Whether something could not be linted (exit code 2).
+    pub fn incomplete(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.rule == parse_error::META.id)
+    }
+}
+
+fn strip_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
+}
+
+fn file_error(file: FileId, pos: Pos, message: String) -> Diagnostic {
+    Diagnostic {
+        rule: parse_error::META.id,
+        severity: parse_error::META.severity,
+        message,
+        help: None,
+        file,
+        span: Span::new(pos, Pos { line: pos.line, column: pos.column + 1 }),
+        template: None,
+        object: None,
+        related: Vec::new(),
+    }
+}
+
+const START: Pos = Pos { line: 1, column: 1 };
+
+/// Reads one input and returns its objects and loader findings. Never panics on input.
+pub fn load(input: &Input, file: FileId, settings: &Settings) -> Extracted {
+    let mut out = Extracted::default();
+    let owned;
+    let text: &str = match (&input.stdin, &input.path) {
+        (Some(t), _) => t,
+        (None, Some(path)) => {
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => {
+                    out.diagnostics.push(file_error(
+                        file,
+                        START,
+                        format!("cannot read {}: {}", input.display, describe_io(&e)),
+                    ));
+                    return out;
+                }
+            };
+            match decode(bytes, &input.display) {
+                Ok(t) => {
+                    owned = t;
+                    &owned
+                }
+                Err((pos, message)) => {
+                    out.diagnostics.push(file_error(file, pos, message));
+                    return out;
+                }
+            }
+        }
+        (None, None) => return out,
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    for doc in yaml::parse_stream(text, input.is_json()) {
+        match doc.tree {
+            Ok(tree) => model::extract(
+                &tree,
+                file,
+                doc.chunk.template,
+                &settings.namespace,
+                &mut out,
+            ),
+            Err(e) => {
+                let mut d = file_error(file, e.pos, e.message);
+                d.template = doc.chunk.template.map(Arc::from);
+                d.help = Some(
+                    "the rest of this document is not linted; the other documents are".into(),
+                );
+                out.diagnostics.push(d);
+            }
+        }
+    }
+    out
+}
+
+/// Text from bytes: refuses binary files and reports where invalid UTF-8 starts.
+pub fn decode(bytes: Vec<u8>, name: &str) -> Result<String, (Pos, String)> {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return Err((
+            START,
+            format!("{name} is a binary file, not YAML or JSON text"),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let prefix = String::from_utf8_lossy(valid);
+        let line = prefix.matches('\n').count() as u32 + 1;
+        let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+        (
+            Pos { line, column },
+            format!("{name} is not valid UTF-8 text (invalid byte at line {line}, column {column})"),
+        )
+    })
+}
+
+/// Runs every enabled rule over every input.
+pub fn run(inputs: Vec<Input>, settings: &Settings) -> Report {
+    let work = || run_inner(inputs, settings);
+    if settings.jobs > 0 {
+        match rayon::ThreadPoolBuilder::new()
+            .num_threads(settings.jobs)
+            .build()
+        {
+            Ok(pool) => pool.install(work),
+            Err(_) => work(),
+        }
+    } else {
+        work()
+    }
+}
+
+fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
+    let loaded: Vec<Extracted> = inputs
+        .par_iter()
+        .enumerate()
+        .map(|(i, input)| load(input, i as FileId, settings))
+        .collect();
+    let mut objects = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut skipped = 0;
+    for e in loaded {
+        objects.extend(e.objects);
+        diagnostics.extend(e.diagnostics);
+        skipped += e.skipped;
+    }
+    let index = Index::build(objects);
+    let active: Vec<&dyn Rule> = rules::RULES
+        .iter()
+        .copied()
+        .filter(|r| settings.enabled(r.meta().id))
+        .collect();
+    let cx = Context {
+        index: &index,
+        settings,
+    };
+    let found: Vec<Vec<Diagnostic>> = index
+        .objects()
+        .par_iter()
+        .map(|obj| {
+            let mut out = Vec::new();
+            for rule in &active {
+                if rule.meta().applies_to(obj) {
+                    rule.check(obj, &cx, &mut out);
+                }
+            }
+            out
+        })
+        .collect();
+    diagnostics.extend(found.into_iter().flatten());
+    diagnostics.retain(|d| settings.enabled(d.rule));
+    for d in &mut diagnostics {
+        d.severity = settings.severity(d.rule, d.severity);
+    }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+    Report {
+        inputs,
+        objects: index.len(),
+        skipped,
+        diagnostics,
+    }
+}

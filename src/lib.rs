@@ -1,0 +1,16 @@
+//! kube-contract: lints Kubernetes manifests against the zero-downtime developer contract.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod docs;
+pub mod engine;
+pub mod index;
+pub mod model;
+pub mod output;
+pub mod rule;
+pub mod rules;
+pub mod selector;
+pub mod settings;
+pub mod source;
+pub mod span;
+pub mod yaml;

@@ -1,0 +1,1043 @@
+//! The typed view of every object that rules read.
+//!
+//! It is extracted once from the spanned tree, while the file's text is in memory, and owns its
+//! data, so the tree and the text can be dropped as soon as a file is read: memory stays
+//! bounded by the largest file plus this model of every object. Every field a rule reports on
+//! keeps its span. A value of the wrong type (`replicas: "three"`) is an `invalid-field-type`
+//! finding at its position, and the field is treated as absent.
+
+use std::sync::Arc;
+
+use crate::diagnostic::{Diagnostic, FileId, ObjectKey};
+use crate::rule::RuleMeta;
+use crate::rules::invalid_field_type;
+use crate::selector::{Labels, Operator, Requirement, Selector};
+use crate::span::Span;
+use crate::yaml::{NodeId, Tree, Value};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// `intstr.IntOrString`, as in `maxSurge: 25%` or a probe's `port: http`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntOrString {
+    Int(i64),
+    Str(String),
+}
+
+impl std::fmt::Display for IntOrString {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IntOrString::Int(i) => write!(f, "{i}"),
+            IntOrString::Str(s) => write!(f, "{s}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Object {
+    /// Position in the run's index (set when the index is built).
+    pub id: u32,
+    pub key: Arc<ObjectKey>,
+    pub file: FileId,
+    pub template: Option<Arc<str>>,
+    pub api_version: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub name: Option<Spanned<String>>,
+    /// The object's mapping: where it starts, for findings about the object as a whole.
+    pub span: Span,
+    pub labels: Labels,
+    pub annotations: Vec<(String, Spanned<String>)>,
+    pub has_owner_references: bool,
+    pub spec: Spec,
+}
+
+#[derive(Debug, Clone)]
+pub enum Spec {
+    Workload(Box<Workload>),
+    PodDisruptionBudget(Pdb),
+    HorizontalPodAutoscaler(Hpa),
+    Service(Service),
+    Other,
+}
+
+/// Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob.
+#[derive(Debug, Clone)]
+pub struct Workload {
+    pub replicas: Option<Spanned<i64>>,
+    pub selector: Option<Spanned<Selector>>,
+    /// Deployment `strategy`, StatefulSet and DaemonSet `updateStrategy`.
+    pub strategy: Option<Strategy>,
+    pub template: PodTemplate,
+}
+
+#[derive(Debug, Clone)]
+pub struct Strategy {
+    /// The `strategy`/`updateStrategy` key.
+    pub span: Span,
+    pub kind: Option<Spanned<String>>,
+    pub max_surge: Option<Spanned<IntOrString>>,
+    pub max_unavailable: Option<Spanned<IntOrString>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PodTemplate {
+    /// The template's (or the Pod's) own labels, which selectors match.
+    pub labels: Labels,
+    pub annotations: Vec<(String, Spanned<String>)>,
+    /// The pod spec's key (`spec:` of the template or Pod).
+    pub span: Span,
+    pub containers: Vec<Container>,
+    pub init_containers: Vec<Container>,
+    pub termination_grace_period: Option<Spanned<i64>>,
+    pub anti_affinity: Vec<SpreadTerm>,
+    pub topology_spread: Vec<SpreadTerm>,
+}
+
+/// A podAntiAffinity term or a topologySpreadConstraint.
+#[derive(Debug, Clone)]
+pub struct SpreadTerm {
+    pub span: Span,
+    pub topology_key: Option<Spanned<String>>,
+    pub selector: Option<Spanned<Selector>>,
+    /// `requiredDuringScheduling…` or `whenUnsatisfiable: DoNotSchedule`.
+    pub required: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Container {
+    pub name: Option<Spanned<String>>,
+    /// The container's `- name:` entry (or its first field when it has no name).
+    pub span: Span,
+    pub is_init: bool,
+    /// `restartPolicy: Always` on an init container: a sidecar that runs beside the app.
+    pub is_sidecar: bool,
+    pub ports: Vec<ContainerPort>,
+    pub readiness_probe: Option<Probe>,
+    pub liveness_probe: Option<Probe>,
+    pub startup_probe: Option<Probe>,
+    pub pre_stop: Option<Spanned<Handler>>,
+}
+
+impl Container {
+    pub fn display_name(&self) -> &str {
+        self.name.as_ref().map_or("(unnamed)", |n| n.value.as_str())
+    }
+
+    /// Resolves a named port (`port: http`) to its number.
+    pub fn port_number(&self, port: &IntOrString) -> Option<i64> {
+        match port {
+            IntOrString::Int(i) => Some(*i),
+            IntOrString::Str(name) => self
+                .ports
+                .iter()
+                .find(|p| p.name.as_deref() == Some(name.as_str()))
+                .and_then(|p| p.container_port),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ContainerPort {
+    pub name: Option<String>,
+    pub container_port: Option<i64>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Probe {
+    /// The probe's key (`readinessProbe:`) through its value.
+    pub span: Span,
+    pub handler: Handler,
+    pub initial_delay_seconds: Option<i64>,
+    pub period_seconds: Option<i64>,
+    pub timeout_seconds: Option<i64>,
+    pub failure_threshold: Option<i64>,
+    pub success_threshold: Option<i64>,
+}
+
+/// A probe or lifecycle handler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handler {
+    Exec {
+        command: Vec<String>,
+    },
+    HttpGet {
+        path: Option<String>,
+        port: Option<IntOrString>,
+        host: Option<String>,
+        scheme: Option<String>,
+    },
+    TcpSocket {
+        port: Option<IntOrString>,
+        host: Option<String>,
+    },
+    Grpc {
+        port: Option<i64>,
+        service: Option<String>,
+    },
+    Sleep {
+        seconds: Option<i64>,
+    },
+    /// None of the handlers above is set.
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pdb {
+    pub min_available: Option<Spanned<IntOrString>>,
+    pub max_unavailable: Option<Spanned<IntOrString>>,
+    /// Absent selector: `None`. Written as `{}`: an empty selector.
+    pub selector: Option<Spanned<Selector>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hpa {
+    pub target_kind: Option<String>,
+    pub target_name: Option<String>,
+    pub target_span: Span,
+    pub min_replicas: Option<Spanned<i64>>,
+    pub max_replicas: Option<Spanned<i64>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub service_type: Option<Spanned<String>>,
+    pub selector: Option<Spanned<Labels>>,
+}
+
+impl PodTemplate {
+    /// Containers that run for the pod's lifetime: the app containers and sidecars (init
+    /// containers with `restartPolicy: Always`), not ordinary init containers.
+    pub fn long_running_containers(&self) -> impl Iterator<Item = &Container> {
+        self.init_containers
+            .iter()
+            .filter(|c| c.is_sidecar)
+            .chain(self.containers.iter())
+    }
+}
+
+impl Object {
+    pub fn workload(&self) -> Option<&Workload> {
+        match &self.spec {
+            Spec::Workload(w) => Some(w),
+            _ => None,
+        }
+    }
+
+    pub fn namespace(&self) -> Option<&str> {
+        self.key.namespace.as_deref()
+    }
+
+    pub fn display_name(&self) -> &str {
+        self.key.name.as_deref().unwrap_or("(unnamed)")
+    }
+
+    /// A finding on this object at `span`, with the rule's default severity.
+    pub fn diag(&self, meta: &RuleMeta, span: Span, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            rule: meta.id,
+            severity: meta.severity,
+            message: message.into(),
+            help: None,
+            file: self.file,
+            span,
+            template: self.template.clone(),
+            object: Some(self.key.clone()),
+            related: Vec::new(),
+        }
+    }
+
+    /// The annotation's value, on the object or on its pod template.
+    pub fn annotation(&self, name: &str) -> Option<&Spanned<String>> {
+        let own = self.annotations.iter().find(|(k, _)| k == name);
+        own.or_else(|| {
+            self.workload()
+                .and_then(|w| w.template.annotations.iter().find(|(k, _)| k == name))
+        })
+        .map(|(_, v)| v)
+    }
+}
+
+/// Kinds that run pods, with where their pod template sits.
+pub const WORKLOAD_KINDS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+    "Job",
+    "CronJob",
+];
+
+/// Workload kinds whose pods run until stopped (not Jobs and CronJobs).
+pub const LONG_RUNNING_KINDS: &[&str] = &[
+    "Pod",
+    "Deployment",
+    "StatefulSet",
+    "DaemonSet",
+    "ReplicaSet",
+    "ReplicationController",
+];
+
+/// Built-in kinds that have no namespace.
+const CLUSTER_SCOPED: &[&str] = &[
+    "APIService",
+    "CertificateSigningRequest",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "ComponentStatus",
+    "CSIDriver",
+    "CSINode",
+    "CustomResourceDefinition",
+    "DeviceClass",
+    "FlowSchema",
+    "IngressClass",
+    "IPAddress",
+    "MutatingAdmissionPolicy",
+    "MutatingAdmissionPolicyBinding",
+    "MutatingWebhookConfiguration",
+    "Namespace",
+    "Node",
+    "PersistentVolume",
+    "PodSecurityPolicy",
+    "PriorityClass",
+    "PriorityLevelConfiguration",
+    "RuntimeClass",
+    "SelfSubjectAccessReview",
+    "SelfSubjectReview",
+    "SelfSubjectRulesReview",
+    "ServiceCIDR",
+    "StorageClass",
+    "StorageVersionMigration",
+    "SubjectAccessReview",
+    "TokenReview",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "ValidatingWebhookConfiguration",
+    "VolumeAttachment",
+    "VolumeAttributesClass",
+];
+
+/// The API group of an apiVersion (`""` for the core group `v1`).
+pub fn api_group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(g, _)| g)
+}
+
+fn is_builtin_workload(group: &str, kind: &str) -> bool {
+    match kind {
+        "Pod" | "ReplicationController" => group.is_empty(),
+        "Deployment" | "DaemonSet" | "ReplicaSet" => matches!(group, "apps" | "extensions"),
+        "StatefulSet" => group == "apps",
+        "Job" | "CronJob" => group == "batch",
+        _ => false,
+    }
+}
+
+/// What a document held.
+#[derive(Debug, Default)]
+pub struct Extracted {
+    pub objects: Vec<Object>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Documents (or List items) without apiVersion and kind.
+    pub skipped: usize,
+}
+
+/// Reads the objects of one parsed document: the document itself, or each item of a List.
+pub fn extract(
+    tree: &Tree<'_>,
+    file: FileId,
+    template: Option<&str>,
+    default_namespace: &str,
+    out: &mut Extracted,
+) {
+    let Some(root) = tree.root() else { return };
+    let template: Option<Arc<str>> = template.map(Arc::from);
+    let mut x = Extractor {
+        tree,
+        file,
+        template,
+        default_namespace,
+        key: None,
+        diagnostics: &mut out.diagnostics,
+    };
+    if !tree.is_map(root) {
+        out.skipped += 1;
+        return;
+    }
+    let kind = tree.get(root, "kind").and_then(|k| tree.str(k));
+    let is_list = kind.is_some_and(|k| k == "List" || k.ends_with("List"))
+        && tree.get(root, "items").is_some();
+    if is_list {
+        let items = tree.get(root, "items").unwrap_or(root);
+        for &item in tree.items(items) {
+            match tree.resolve(item) {
+                Some(item) if tree.is_map(item) => match x.object(item) {
+                    Some(obj) => out.objects.push(obj),
+                    None => out.skipped += 1,
+                },
+                _ => out.skipped += 1,
+            }
+        }
+        return;
+    }
+    match x.object(root) {
+        Some(obj) => out.objects.push(obj),
+        None => out.skipped += 1,
+    }
+}
+
+struct Extractor<'t, 'a, 'd> {
+    tree: &'t Tree<'a>,
+    file: FileId,
+    template: Option<Arc<str>>,
+    default_namespace: &'t str,
+    key: Option<Arc<ObjectKey>>,
+    diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+impl Extractor<'_, '_, '_> {
+    fn span(&self, id: NodeId) -> Span {
+        self.tree.span(id)
+    }
+
+    /// `key: value` as one span, for findings about a field as a whole.
+    fn entry_span(&self, map: NodeId, key: &str) -> Option<Span> {
+        let (k, v) = self.tree.get_entry(map, key)?;
+        Some(self.span(k).to(self.span(v)))
+    }
+
+    fn wrong_type(&mut self, node: NodeId, field: &str, expected: &str) {
+        let found = self.tree.type_name(node);
+        let shown = match self.tree.value(node) {
+            Some(Value::Str(s)) => format!("{found} \"{}\"", truncate(s)),
+            Some(Value::Int(i)) => format!("{found} {i}"),
+            Some(Value::Bool(b)) => format!("{found} {b}"),
+            Some(Value::Float(f)) => format!("{found} {f}"),
+            _ => found.to_string(),
+        };
+        let meta = &invalid_field_type::META;
+        self.diagnostics.push(Diagnostic {
+            rule: meta.id,
+            severity: meta.severity,
+            message: format!("`{field}` must be {expected}, found {shown}"),
+            help: Some(format!(
+                "Kubernetes rejects this object; write `{field}` as {expected}{}",
+                if matches!(self.tree.value(node), Some(Value::Str(_))) && expected.contains("integer") {
+                    " (without quotes)"
+                } else {
+                    ""
+                }
+            )),
+            file: self.file,
+            span: self.span(node).first_line_or_self(),
+            template: self.template.clone(),
+            object: self.key.clone(),
+            related: Vec::new(),
+        });
+    }
+
+    fn field(&self, map: NodeId, key: &str) -> Option<NodeId> {
+        let v = self.tree.get(map, key)?;
+        (!self.tree.is_null(v)).then_some(v)
+    }
+
+    fn string(&mut self, map: NodeId, key: &str, path: &str) -> Option<Spanned<String>> {
+        let v = self.field(map, key)?;
+        match self.tree.value(v) {
+            Some(Value::Str(s)) => Some(Spanned::new(s.to_string(), self.span(v))),
+            _ => {
+                self.wrong_type(v, path, "a string");
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, map: NodeId, key: &str, path: &str) -> Option<Spanned<i64>> {
+        let v = self.field(map, key)?;
+        match self.tree.value(v) {
+            Some(Value::Int(i)) => Some(Spanned::new(i, self.span(v))),
+            Some(Value::Float(f)) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                Some(Spanned::new(f as i64, self.span(v)))
+            }
+            _ => {
+                self.wrong_type(v, path, "an integer");
+                None
+            }
+        }
+    }
+
+    fn int_or_string(&mut self, map: NodeId, key: &str, path: &str) -> Option<Spanned<IntOrString>> {
+        let v = self.field(map, key)?;
+        match self.tree.value(v) {
+            Some(Value::Int(i)) => Some(Spanned::new(IntOrString::Int(i), self.span(v))),
+            Some(Value::Str(s)) => {
+                Some(Spanned::new(IntOrString::Str(s.to_string()), self.span(v)))
+            }
+            _ => {
+                self.wrong_type(v, path, "an integer or a string");
+                None
+            }
+        }
+    }
+
+    fn map(&mut self, map: NodeId, key: &str, path: &str) -> Option<NodeId> {
+        let v = self.field(map, key)?;
+        if self.tree.is_map(v) {
+            Some(v)
+        } else {
+            self.wrong_type(v, path, "a mapping");
+            None
+        }
+    }
+
+    fn list(&mut self, map: NodeId, key: &str, path: &str) -> Vec<NodeId> {
+        let Some(v) = self.field(map, key) else {
+            return Vec::new();
+        };
+        if matches!(self.tree.node(v).kind, crate::yaml::tree::NodeKind::Seq { .. }) {
+            self.tree
+                .items(v)
+                .iter()
+                .filter_map(|&i| self.tree.resolve(i))
+                .collect()
+        } else {
+            self.wrong_type(v, path, "a list");
+            Vec::new()
+        }
+    }
+
+    /// A map of strings (labels, annotations, a Service selector).
+    fn string_map(&mut self, map: NodeId, key: &str, path: &str) -> Vec<(String, Spanned<String>)> {
+        let Some(m) = self.map(map, key, path) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (k, v) in self.tree.pairs(m) {
+            let Some(k) = self.tree.str(k) else { continue };
+            match self.tree.value(v) {
+                Some(Value::Str(s)) => out.push((k.to_string(), Spanned::new(s.to_string(), self.span(v)))),
+                Some(Value::Null) => out.push((k.to_string(), Spanned::new(String::new(), self.span(v)))),
+                _ => self.wrong_type(v, &format!("{path}.{k}"), "a string"),
+            }
+        }
+        out
+    }
+
+    fn labels(&mut self, map: NodeId, key: &str, path: &str) -> Labels {
+        self.string_map(map, key, path)
+            .into_iter()
+            .map(|(k, v)| (k, v.value))
+            .collect()
+    }
+
+    fn object(&mut self, root: NodeId) -> Option<Object> {
+        let tree = self.tree;
+        let api_version_node = self.field(root, "apiVersion");
+        let kind_node = self.field(root, "kind");
+        let (Some(av), Some(kd)) = (api_version_node, kind_node) else {
+            return None;
+        };
+        self.key = None;
+        let api_version = match tree.value(av) {
+            Some(Value::Str(s)) => Spanned::new(s.to_string(), self.span(av)),
+            _ => {
+                self.wrong_type(av, "apiVersion", "a string");
+                return None;
+            }
+        };
+        let kind = match tree.value(kd) {
+            Some(Value::Str(s)) => Spanned::new(s.to_string(), self.span(kd)),
+            _ => {
+                self.wrong_type(kd, "kind", "a string");
+                return None;
+            }
+        };
+        let meta = self.map(root, "metadata", "metadata");
+        let name = meta.and_then(|m| self.string(m, "name", "metadata.name"));
+        let explicit_ns = meta.and_then(|m| self.string(m, "namespace", "metadata.namespace"));
+        let namespace = if CLUSTER_SCOPED.contains(&kind.value.as_str()) {
+            None
+        } else {
+            Some(
+                explicit_ns
+                    .map(|n| n.value)
+                    .unwrap_or_else(|| self.default_namespace.to_string()),
+            )
+        };
+        let key = Arc::new(ObjectKey {
+            api_version: api_version.value.clone(),
+            kind: kind.value.clone(),
+            namespace,
+            name: name.as_ref().map(|n| n.value.clone()),
+        });
+        self.key = Some(key.clone());
+        let labels = meta.map(|m| self.labels(m, "labels", "metadata.labels")).unwrap_or_default();
+        let annotations = meta
+            .map(|m| self.string_map(m, "annotations", "metadata.annotations"))
+            .unwrap_or_default();
+        let has_owner_references = meta
+            .map(|m| !self.list(m, "ownerReferences", "metadata.ownerReferences").is_empty())
+            .unwrap_or(false);
+        let group = api_group(&api_version.value);
+        let spec = if is_builtin_workload(group, &kind.value) {
+            self.workload(root, &kind.value, &labels, &annotations)
+                .map_or(Spec::Other, |w| Spec::Workload(Box::new(w)))
+        } else if group == "policy" && kind.value == "PodDisruptionBudget" {
+            self.pdb(root).map_or(Spec::Other, Spec::PodDisruptionBudget)
+        } else if group == "autoscaling" && kind.value == "HorizontalPodAutoscaler" {
+            self.hpa(root).map_or(Spec::Other, Spec::HorizontalPodAutoscaler)
+        } else if group.is_empty() && kind.value == "Service" {
+            self.service(root).map_or(Spec::Other, Spec::Service)
+        } else {
+            Spec::Other
+        };
+        Some(Object {
+            id: 0,
+            key,
+            file: self.file,
+            template: self.template.clone(),
+            api_version,
+            kind,
+            name,
+            span: self.span(root),
+            labels,
+            annotations,
+            has_owner_references,
+            spec,
+        })
+    }
+
+    fn workload(
+        &mut self,
+        root: NodeId,
+        kind: &str,
+        labels: &Labels,
+        annotations: &[(String, Spanned<String>)],
+    ) -> Option<Workload> {
+        let spec = self.map(root, "spec", "spec");
+        if kind == "Pod" {
+            let template = match spec {
+                Some(s) => self.pod_spec(s, self.span(s), labels.clone(), annotations.to_vec(), "spec"),
+                None => PodTemplate::default(),
+            };
+            return Some(Workload {
+                replicas: None,
+                selector: None,
+                strategy: None,
+                template,
+            });
+        }
+        let spec = spec?;
+        let (template_parent, prefix) = if kind == "CronJob" {
+            let jt = self.map(spec, "jobTemplate", "spec.jobTemplate");
+            (
+                jt.and_then(|j| self.map(j, "spec", "spec.jobTemplate.spec")),
+                "spec.jobTemplate.spec.template",
+            )
+        } else {
+            (Some(spec), "spec.template")
+        };
+        let template_node = template_parent.and_then(|p| self.map(p, "template", prefix));
+        let template = match template_node {
+            Some(t) => {
+                let tmeta = self.map(t, "metadata", &format!("{prefix}.metadata"));
+                let tlabels = tmeta
+                    .map(|m| self.labels(m, "labels", &format!("{prefix}.metadata.labels")))
+                    .unwrap_or_default();
+                let tann = tmeta
+                    .map(|m| self.string_map(m, "annotations", &format!("{prefix}.metadata.annotations")))
+                    .unwrap_or_default();
+                match self.map(t, "spec", &format!("{prefix}.spec")) {
+                    Some(ps) => {
+                        let span = self.entry_span(t, "spec").unwrap_or(self.span(ps));
+                        self.pod_spec(ps, span, tlabels, tann, &format!("{prefix}.spec"))
+                    }
+                    None => PodTemplate {
+                        labels: tlabels,
+                        annotations: tann,
+                        span: self.span(t),
+                        ..PodTemplate::default()
+                    },
+                }
+            }
+            None => PodTemplate::default(),
+        };
+        let replicas = match kind {
+            "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController" => {
+                self.int(spec, "replicas", "spec.replicas")
+            }
+            _ => None,
+        };
+        let selector = if kind == "ReplicationController" {
+            self.map(spec, "selector", "spec.selector").map(|s| {
+                let labels = self.labels(spec, "selector", "spec.selector");
+                Spanned::new(Selector::from_labels(labels), self.span(s))
+            })
+        } else {
+            self.label_selector(spec, "selector", "spec.selector")
+        };
+        let strategy_key = match kind {
+            "Deployment" => Some("strategy"),
+            "StatefulSet" | "DaemonSet" => Some("updateStrategy"),
+            _ => None,
+        };
+        let strategy = strategy_key.and_then(|k| self.strategy(spec, k));
+        Some(Workload {
+            replicas,
+            selector,
+            strategy,
+            template,
+        })
+    }
+
+    fn strategy(&mut self, spec: NodeId, key: &str) -> Option<Strategy> {
+        let path = format!("spec.{key}");
+        let s = self.map(spec, key, &path)?;
+        let span = self.entry_span(spec, key).unwrap_or(self.span(s));
+        let kind = self.string(s, "type", &format!("{path}.type"));
+        let ru = self.map(s, "rollingUpdate", &format!("{path}.rollingUpdate"));
+        let max_surge = ru.and_then(|r| self.int_or_string(r, "maxSurge", &format!("{path}.rollingUpdate.maxSurge")));
+        let max_unavailable = ru.and_then(|r| {
+            self.int_or_string(r, "maxUnavailable", &format!("{path}.rollingUpdate.maxUnavailable"))
+        });
+        Some(Strategy {
+            span,
+            kind,
+            max_surge,
+            max_unavailable,
+        })
+    }
+
+    fn label_selector(&mut self, map: NodeId, key: &str, path: &str) -> Option<Spanned<Selector>> {
+        let s = self.map(map, key, path)?;
+        let match_labels = self.labels(s, "matchLabels", &format!("{path}.matchLabels"));
+        let mut expressions = Vec::new();
+        for e in self.list(s, "matchExpressions", &format!("{path}.matchExpressions")) {
+            let epath = format!("{path}.matchExpressions");
+            if !self.tree.is_map(e) {
+                self.wrong_type(e, &epath, "a mapping");
+                continue;
+            }
+            let Some(k) = self.string(e, "key", &format!("{epath}.key")) else { continue };
+            let Some(op) = self.string(e, "operator", &format!("{epath}.operator")) else { continue };
+            let Some(operator) = Operator::parse(&op.value) else {
+                let meta = &invalid_field_type::META;
+                self.diagnostics.push(Diagnostic {
+                    rule: meta.id,
+                    severity: meta.severity,
+                    message: format!(
+                        "`{epath}.operator` must be In, NotIn, Exists or DoesNotExist, found \"{}\"",
+                        truncate(&op.value)
+                    ),
+                    help: Some("Kubernetes rejects this selector".into()),
+                    file: self.file,
+                    span: op.span,
+                    template: self.template.clone(),
+                    object: self.key.clone(),
+                    related: Vec::new(),
+                });
+                continue;
+            };
+            let mut values = Vec::new();
+            for v in self.list(e, "values", &format!("{epath}.values")) {
+                match self.tree.value(v) {
+                    Some(Value::Str(s)) => values.push(s.to_string()),
+                    _ => self.wrong_type(v, &format!("{epath}.values"), "a string"),
+                }
+            }
+            expressions.push(Requirement {
+                key: k.value,
+                operator,
+                values,
+            });
+        }
+        Some(Spanned::new(
+            Selector {
+                match_labels,
+                expressions,
+            },
+            self.entry_span(map, key).unwrap_or(self.span(s)),
+        ))
+    }
+
+    fn pod_spec(
+        &mut self,
+        spec: NodeId,
+        span: Span,
+        labels: Labels,
+        annotations: Vec<(String, Spanned<String>)>,
+        path: &str,
+    ) -> PodTemplate {
+        let mut containers = Vec::new();
+        for c in self.list(spec, "containers", &format!("{path}.containers")) {
+            if let Some(c) = self.container(c, false, &format!("{path}.containers")) {
+                containers.push(c);
+            }
+        }
+        let mut init_containers = Vec::new();
+        for c in self.list(spec, "initContainers", &format!("{path}.initContainers")) {
+            if let Some(c) = self.container(c, true, &format!("{path}.initContainers")) {
+                init_containers.push(c);
+            }
+        }
+        let termination_grace_period = self.int(
+            spec,
+            "terminationGracePeriodSeconds",
+            &format!("{path}.terminationGracePeriodSeconds"),
+        );
+        let mut anti_affinity = Vec::new();
+        let aff_path = format!("{path}.affinity.podAntiAffinity");
+        if let Some(aff) = self
+            .map(spec, "affinity", &format!("{path}.affinity"))
+            .and_then(|a| self.map(a, "podAntiAffinity", &aff_path))
+        {
+            for (key, required) in [
+                ("requiredDuringSchedulingIgnoredDuringExecution", true),
+                ("preferredDuringSchedulingIgnoredDuringExecution", false),
+            ] {
+                let tpath = format!("{aff_path}.{key}");
+                for term in self.list(aff, key, &tpath) {
+                    if !self.tree.is_map(term) {
+                        self.wrong_type(term, &tpath, "a mapping");
+                        continue;
+                    }
+                    // Preferred terms wrap the affinity term in `podAffinityTerm`.
+                    let inner = if required {
+                        Some(term)
+                    } else {
+                        self.map(term, "podAffinityTerm", &format!("{tpath}.podAffinityTerm"))
+                    };
+                    let Some(inner) = inner else { continue };
+                    let topology_key = self.string(inner, "topologyKey", &format!("{tpath}.topologyKey"));
+                    let selector = self.label_selector(inner, "labelSelector", &format!("{tpath}.labelSelector"));
+                    anti_affinity.push(SpreadTerm {
+                        span: self.span(term),
+                        topology_key,
+                        selector,
+                        required,
+                    });
+                }
+            }
+        }
+        let mut topology_spread = Vec::new();
+        let tpath = format!("{path}.topologySpreadConstraints");
+        for c in self.list(spec, "topologySpreadConstraints", &tpath) {
+            if !self.tree.is_map(c) {
+                self.wrong_type(c, &tpath, "a mapping");
+                continue;
+            }
+            let topology_key = self.string(c, "topologyKey", &format!("{tpath}.topologyKey"));
+            let selector = self.label_selector(c, "labelSelector", &format!("{tpath}.labelSelector"));
+            let when = self.string(c, "whenUnsatisfiable", &format!("{tpath}.whenUnsatisfiable"));
+            topology_spread.push(SpreadTerm {
+                span: self.span(c),
+                topology_key,
+                selector,
+                required: when.is_none_or(|w| w.value == "DoNotSchedule"),
+            });
+        }
+        PodTemplate {
+            labels,
+            annotations,
+            span,
+            containers,
+            init_containers,
+            termination_grace_period,
+            anti_affinity,
+            topology_spread,
+        }
+    }
+
+    fn container(&mut self, c: NodeId, is_init: bool, path: &str) -> Option<Container> {
+        if !self.tree.is_map(c) {
+            self.wrong_type(c, path, "a mapping");
+            return None;
+        }
+        let name = self.string(c, "name", &format!("{path}.name"));
+        let span = match self.tree.get_entry(c, "name") {
+            Some((k, v)) => self.span(k).to(self.span(v)),
+            None => self.span(c).first_line_or_self(),
+        };
+        let label = name.as_ref().map_or(path.to_string(), |n| format!("{path}[{}]", n.value));
+        let restart = self.string(c, "restartPolicy", &format!("{label}.restartPolicy"));
+        let mut ports = Vec::new();
+        for p in self.list(c, "ports", &format!("{label}.ports")) {
+            if !self.tree.is_map(p) {
+                self.wrong_type(p, &format!("{label}.ports"), "a mapping");
+                continue;
+            }
+            let pname = self.string(p, "name", &format!("{label}.ports.name"));
+            let number = self.int(p, "containerPort", &format!("{label}.ports.containerPort"));
+            ports.push(ContainerPort {
+                name: pname.map(|n| n.value),
+                container_port: number.map(|n| n.value),
+                span: self.span(p),
+            });
+        }
+        let readiness_probe = self.probe(c, "readinessProbe", &label);
+        let liveness_probe = self.probe(c, "livenessProbe", &label);
+        let startup_probe = self.probe(c, "startupProbe", &label);
+        let lpath = format!("{label}.lifecycle");
+        let pre_stop = self
+            .map(c, "lifecycle", &lpath)
+            .and_then(|l| {
+                let h = self.map(l, "preStop", &format!("{lpath}.preStop"))?;
+                Some((l, h))
+            })
+            .map(|(l, h)| {
+                let span = self.entry_span(l, "preStop").unwrap_or(self.span(h));
+                Spanned::new(self.handler(h, &format!("{lpath}.preStop")), span)
+            });
+        Some(Container {
+            name,
+            span,
+            is_init,
+            is_sidecar: is_init && restart.is_some_and(|r| r.value == "Always"),
+            ports,
+            readiness_probe,
+            liveness_probe,
+            startup_probe,
+            pre_stop,
+        })
+    }
+
+    fn probe(&mut self, c: NodeId, key: &str, label: &str) -> Option<Probe> {
+        let path = format!("{label}.{key}");
+        let p = self.map(c, key, &path)?;
+        let span = self.entry_span(c, key).unwrap_or(self.span(p));
+        let handler = self.handler(p, &path);
+        Some(Probe {
+            span,
+            handler,
+            initial_delay_seconds: self.int(p, "initialDelaySeconds", &format!("{path}.initialDelaySeconds")).map(|v| v.value),
+            period_seconds: self.int(p, "periodSeconds", &format!("{path}.periodSeconds")).map(|v| v.value),
+            timeout_seconds: self.int(p, "timeoutSeconds", &format!("{path}.timeoutSeconds")).map(|v| v.value),
+            failure_threshold: self.int(p, "failureThreshold", &format!("{path}.failureThreshold")).map(|v| v.value),
+            success_threshold: self.int(p, "successThreshold", &format!("{path}.successThreshold")).map(|v| v.value),
+        })
+    }
+
+    fn handler(&mut self, h: NodeId, path: &str) -> Handler {
+        if let Some(e) = self.map(h, "exec", &format!("{path}.exec")) {
+            let mut command = Vec::new();
+            for part in self.list(e, "command", &format!("{path}.exec.command")) {
+                match self.tree.value(part) {
+                    Some(Value::Str(s)) => command.push(s.to_string()),
+                    _ => self.wrong_type(part, &format!("{path}.exec.command"), "a string"),
+                }
+            }
+            return Handler::Exec { command };
+        }
+        if let Some(g) = self.map(h, "httpGet", &format!("{path}.httpGet")) {
+            let p = format!("{path}.httpGet");
+            return Handler::HttpGet {
+                path: self.string(g, "path", &format!("{p}.path")).map(|v| v.value),
+                port: self.int_or_string(g, "port", &format!("{p}.port")).map(|v| v.value),
+                host: self.string(g, "host", &format!("{p}.host")).map(|v| v.value),
+                scheme: self.string(g, "scheme", &format!("{p}.scheme")).map(|v| v.value),
+            };
+        }
+        if let Some(t) = self.map(h, "tcpSocket", &format!("{path}.tcpSocket")) {
+            let p = format!("{path}.tcpSocket");
+            return Handler::TcpSocket {
+                port: self.int_or_string(t, "port", &format!("{p}.port")).map(|v| v.value),
+                host: self.string(t, "host", &format!("{p}.host")).map(|v| v.value),
+            };
+        }
+        if let Some(g) = self.map(h, "grpc", &format!("{path}.grpc")) {
+            let p = format!("{path}.grpc");
+            return Handler::Grpc {
+                port: self.int(g, "port", &format!("{p}.port")).map(|v| v.value),
+                service: self.string(g, "service", &format!("{p}.service")).map(|v| v.value),
+            };
+        }
+        if let Some(s) = self.map(h, "sleep", &format!("{path}.sleep")) {
+            return Handler::Sleep {
+                seconds: self.int(s, "seconds", &format!("{path}.sleep.seconds")).map(|v| v.value),
+            };
+        }
+        Handler::Unknown
+    }
+
+    fn pdb(&mut self, root: NodeId) -> Option<Pdb> {
+        let spec = self.map(root, "spec", "spec")?;
+        Some(Pdb {
+            min_available: self.int_or_string(spec, "minAvailable", "spec.minAvailable"),
+            max_unavailable: self.int_or_string(spec, "maxUnavailable", "spec.maxUnavailable"),
+            selector: self.label_selector(spec, "selector", "spec.selector"),
+        })
+    }
+
+    fn hpa(&mut self, root: NodeId) -> Option<Hpa> {
+        let spec = self.map(root, "spec", "spec")?;
+        let target = self.map(spec, "scaleTargetRef", "spec.scaleTargetRef");
+        let target_span = self
+            .entry_span(spec, "scaleTargetRef")
+            .unwrap_or(self.span(spec));
+        Some(Hpa {
+            target_kind: target
+                .and_then(|t| self.string(t, "kind", "spec.scaleTargetRef.kind"))
+                .map(|v| v.value),
+            target_name: target
+                .and_then(|t| self.string(t, "name", "spec.scaleTargetRef.name"))
+                .map(|v| v.value),
+            target_span,
+            min_replicas: self.int(spec, "minReplicas", "spec.minReplicas"),
+            max_replicas: self.int(spec, "maxReplicas", "spec.maxReplicas"),
+        })
+    }
+
+    fn service(&mut self, root: NodeId) -> Option<Service> {
+        let spec = self.map(root, "spec", "spec")?;
+        let service_type = self.string(spec, "type", "spec.type");
+        let selector = self.map(spec, "selector", "spec.selector").map(|s| {
+            let span = self.entry_span(spec, "selector").unwrap_or(self.span(s));
+            Spanned::new(self.labels(spec, "selector", "spec.selector"), span)
+        });
+        Some(Service {
+            service_type,
+            selector,
+        })
+    }
+}
+
+fn truncate(s: &str) -> String {
+    if s.chars().count() > 40 {
+        let cut: String = s.chars().take(40).collect();
+        format!("{cut}…")
+    } else {
+        s.to_string()
+    }
+}
+
+trait SpanExt {
+    fn first_line_or_self(self) -> Span;
+}
+
+impl SpanExt for Span {
+    /// Multi-line values (a block mapping) are shown by their first line only.
+    fn first_line_or_self(self) -> Span {
+        if self.start.line == self.end.line {
+            self
+        } else {
+            Span::new(
+                self.start,
+                crate::span::Pos {
+                    line: self.start.line,
+                    column: self.start.column + 1,
+                },
+            )
+        }
+    }
+}

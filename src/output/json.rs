@@ -1,0 +1,109 @@
+//! `--format json`: one JSON document for editors and scripts (schema: docs/json-output.md).
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, ObjectKey};
+use crate::engine::Report;
+use crate::output::counts;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    version: u32,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    objects: usize,
+    skipped: usize,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+}
+
+#[derive(Serialize)]
+struct JsonRelated<'a> {
+    #[serde(flatten)]
+    location: Location<'a>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    help: Option<&'a str>,
+    #[serde(flatten)]
+    location: Location<'a>,
+    template: Option<&'a str>,
+    object: Option<&'a ObjectKey>,
+    related: Vec<JsonRelated<'a>>,
+}
+
+fn location<'a>(report: &'a Report, file: u32, span: crate::span::Span) -> Location<'a> {
+    Location {
+        file: report.file_name(file),
+        line: span.start.line,
+        column: span.start.column,
+        end_line: span.end.line,
+        end_column: span.end.column,
+    }
+}
+
+fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    JsonDiagnostic {
+        rule: d.rule,
+        severity: d.severity.as_str(),
+        message: &d.message,
+        help: d.help.as_deref(),
+        location: location(report, d.file, d.span),
+        template: d.template.as_deref(),
+        object: d.object.as_deref(),
+        related: d
+            .related
+            .iter()
+            .map(|r| JsonRelated {
+                location: location(report, r.file, r.span),
+                message: &r.message,
+            })
+            .collect(),
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let c = counts(report);
+    let out = Output {
+        version: 1,
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| diagnostic(report, d))
+            .collect(),
+        summary: Summary {
+            files: report.inputs.len(),
+            objects: report.objects,
+            skipped: report.skipped,
+            errors: c.errors,
+            warnings: c.warnings,
+            infos: c.infos,
+        },
+    };
+    let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| {
+        // Serialising plain structs of strings and numbers cannot fail; say so if it does.
+        format!("{{\"version\":1,\"error\":\"{e}\"}}")
+    });
+    s.push('\n');
+    s
+}

@@ -1,0 +1,97 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Object, LONG_RUNNING_KINDS};
+use crate::rule::{Context, Rule, RuleMeta};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "missing-liveness-probe",
+    severity: Severity::Warning,
+    summary: "A long-running container has no livenessProbe",
+    kinds: LONG_RUNNING_KINDS,
+    what_it_does: "Reports each container of a Pod, Deployment, StatefulSet, DaemonSet, \
+ReplicaSet or ReplicationController that has no `livenessProbe`. Sidecars (init containers \
+with `restartPolicy: Always`) are checked too; ordinary init containers, Jobs and CronJobs are \
+not.",
+    why_it_matters: "A process that deadlocks or stops making progress keeps running, and \
+without a liveness probe nothing restarts it: it holds its share of traffic (if its readiness \
+probe still passes) or a replica slot (if it does not) until someone notices. The liveness \
+probe lets the kubelet restart a stuck container by itself. Make it more tolerant than the \
+readiness probe (a higher `failureThreshold`), so that a briefly busy pod is taken out of \
+rotation before it is restarted.",
+    example: r#"apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: queue
+spec:
+  serviceName: queue
+  selector:
+    matchLabels: {app: queue}
+  template:
+    metadata:
+      labels: {app: queue}
+    spec:
+      containers:
+        - name: queue
+          image: rabbitmq:4
+          readinessProbe:
+            tcpSocket: {port: 5672}
+"#,
+    use_instead: r#"apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: queue
+spec:
+  serviceName: queue
+  selector:
+    matchLabels: {app: queue}
+  template:
+    metadata:
+      labels: {app: queue}
+    spec:
+      containers:
+        - name: queue
+          image: rabbitmq:4
+          readinessProbe:
+            tcpSocket: {port: 5672}
+          livenessProbe:
+            tcpSocket: {port: 5672}
+            periodSeconds: 20
+            failureThreshold: 6
+"#,
+    options: &[],
+    references: &[
+        "https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/",
+    ],
+};
+
+pub struct MissingLivenessProbe;
+
+impl Rule for MissingLivenessProbe {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(w) = obj.workload() else { return };
+        for c in w.template.long_running_containers() {
+            if c.liveness_probe.is_none() {
+                out.push(
+                    obj.diag(
+                        &META,
+                        c.span,
+                        format!(
+                            "container `{}` of {} {} has no livenessProbe",
+                            c.display_name(),
+                            obj.kind.value,
+                            obj.display_name()
+                        ),
+                    )
+                    .help(
+                        "add a livenessProbe more tolerant than the readiness probe, e.g. \
+                         `livenessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 10, failureThreshold: 6}`",
+                    ),
+                );
+            }
+        }
+    }
+}

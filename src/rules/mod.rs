@@ -1,0 +1,32 @@
+//! The registry: one line per rule. Ids are kept sorted (a test checks it).
+
+use crate::rule::{Rule, RuleMeta};
+
+pub mod invalid_field_type;
+pub mod missing_liveness_probe;
+pub mod missing_readiness_probe;
+pub mod parse_error;
+
+/// Rules that check objects.
+pub static RULES: &[&dyn Rule] = &[
+    &missing_liveness_probe::MissingLivenessProbe,
+    &missing_readiness_probe::MissingReadinessProbe,
+];
+
+/// Findings the loader itself reports (no object check).
+pub static LOADER_RULES: &[&RuleMeta] = &[&invalid_field_type::META, &parse_error::META];
+
+/// Metadata of every rule, sorted by id.
+pub fn all_metas() -> Vec<&'static RuleMeta> {
+    let mut v: Vec<&'static RuleMeta> = LOADER_RULES
+        .iter()
+        .copied()
+        .chain(RULES.iter().map(|r| r.meta()))
+        .collect();
+    v.sort_by_key(|m| m.id);
+    v
+}
+
+pub fn find(id: &str) -> Option<&'static RuleMeta> {
+    all_metas().into_iter().find(|m| m.id == id)
+}

@@ -1,0 +1,34 @@
+//! `parse-error`: emitted by the loader for a document it cannot read.
+
+use crate::diagnostic::Severity;
+use crate::rule::RuleMeta;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "parse-error",
+    severity: Severity::Error,
+    summary: "A file or document cannot be read as YAML or JSON",
+    kinds: &[],
+    what_it_does: "Reports a document that is not valid YAML (or JSON), a document with \
+unrendered Helm template syntax (`{{ … }}` outside strings), a file that is not UTF-8 text, \
+and a file that cannot be read. The finding points at the line and column where reading \
+stopped. Only the broken document is lost: the other documents of the same file, and all \
+other files, are still linted.",
+    why_it_matters: "`kubectl apply` refuses the whole file when one document is broken, so a \
+broken manifest is an outage waiting for the next deploy. Other linters skip such files \
+silently and report a clean result; kube-contract reports them, and exits with code 2 so that \
+CI notices.",
+    example: r#"apiVersion: v1
+kind: Service
+metadata:
+  name: web
+   labels: {app: web}   # indented one space too far
+"#,
+    use_instead: r#"apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  labels: {app: web}
+"#,
+    options: &[],
+    references: &["https://yaml.org/spec/1.2.2/", "https://helm.sh/docs/helm/helm_template/"],
+};

@@ -1,0 +1,168 @@
+//! Finding the inputs: files and directories named on the command line, or standard input.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+/// One input of a run.
+#[derive(Debug, Clone)]
+pub struct Input {
+    /// The name reports use: the path as given (or found under a directory), or the
+    /// `--stdin-filename` for standard input.
+    pub display: String,
+    /// Where to read it from; `None` for standard input.
+    pub path: Option<PathBuf>,
+    /// The text of standard input, read once.
+    pub stdin: Option<String>,
+}
+
+impl Input {
+    pub fn is_json(&self) -> bool {
+        let name = self.path.as_deref().map_or(Path::new(&self.display), |p| p);
+        name.extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    }
+}
+
+#[derive(Debug)]
+pub struct DiscoverError(pub String);
+
+impl std::fmt::Display for DiscoverError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Filters for directory walks.
+pub struct Filters {
+    include: Option<GlobSet>,
+    exclude: GlobSet,
+}
+
+fn glob_set(patterns: &[String]) -> Result<GlobSet, DiscoverError> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        let g = Glob::new(p).map_err(|e| DiscoverError(format!("invalid glob `{p}`: {e}")))?;
+        b.add(g);
+        // `dir/**`-style patterns also name the directory itself relative to anywhere.
+        if !p.starts_with("**/") && !p.starts_with('/') {
+            if let Ok(g) = Glob::new(&format!("**/{p}")) {
+                b.add(g);
+            }
+        }
+    }
+    b.build()
+        .map_err(|e| DiscoverError(format!("invalid glob: {e}")))
+}
+
+impl Filters {
+    pub fn new(include: &[String], exclude: &[String]) -> Result<Filters, DiscoverError> {
+        Ok(Filters {
+            include: if include.is_empty() {
+                None
+            } else {
+                Some(glob_set(include)?)
+            },
+            exclude: glob_set(exclude)?,
+        })
+    }
+
+    fn clean(path: &Path) -> &Path {
+        path.strip_prefix("./").unwrap_or(path)
+    }
+
+    pub fn excluded(&self, path: &Path) -> bool {
+        self.exclude.is_match(Self::clean(path))
+    }
+
+    pub fn included(&self, path: &Path) -> bool {
+        self.include
+            .as_ref()
+            .is_none_or(|g| g.is_match(Self::clean(path)))
+    }
+}
+
+const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
+
+fn has_manifest_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Resolves the command line's paths into inputs, in order: each directory's files sorted by
+/// path. `-` is standard input (read by the caller). A missing path is an error naming it.
+pub fn discover(
+    paths: &[String],
+    filters: &Filters,
+    stdin_name: &str,
+) -> Result<Vec<Input>, DiscoverError> {
+    let paths: Vec<String> = if paths.is_empty() {
+        vec![".".into()]
+    } else {
+        paths.to_vec()
+    };
+    let mut out = Vec::new();
+    for p in &paths {
+        if p == "-" {
+            out.push(Input {
+                display: stdin_name.to_string(),
+                path: None,
+                stdin: None,
+            });
+            continue;
+        }
+        let path = Path::new(p);
+        let meta = std::fs::metadata(path)
+            .map_err(|e| DiscoverError(format!("{p}: {}", describe_io(&e))))?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            let walker = ignore::WalkBuilder::new(path)
+                .hidden(true)
+                .parents(true)
+                .git_ignore(true)
+                .git_exclude(true)
+                .git_global(false)
+                .require_git(true)
+                .follow_links(false)
+                .build();
+            for entry in walker {
+                let entry = entry.map_err(|e| DiscoverError(format!("{p}: {e}")))?;
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    continue;
+                }
+                let fp = entry.path();
+                if has_manifest_extension(fp) && filters.included(fp) && !filters.excluded(fp) {
+                    found.push(fp.to_path_buf());
+                }
+            }
+            found.sort();
+            out.extend(found.into_iter().map(|fp| Input {
+                display: display_path(&fp),
+                path: Some(fp),
+                stdin: None,
+            }));
+        } else if !filters.excluded(path) {
+            out.push(Input {
+                display: display_path(path),
+                path: Some(path.to_path_buf()),
+                stdin: None,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn display_path(p: &Path) -> String {
+    let s = p.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+pub fn describe_io(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file or directory".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}

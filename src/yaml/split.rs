@@ -1,0 +1,104 @@
+//! Splits a YAML stream into documents before parsing, so that one broken document cannot hide
+//! the next. A `---` or `...` marker at column 0 always ends a document (the YAML spec forbids
+//! them inside scalars at column 0), so splitting on them is exact.
+
+/// One document of a stream: its text and where it starts in the file.
+#[derive(Debug, Clone, Copy)]
+pub struct Chunk<'a> {
+    /// The document's text, including its leading `---` line if any.
+    pub text: &'a str,
+    /// 1-based line of `text`'s first line in the file.
+    pub first_line: u32,
+    /// The Helm template path from a `# Source: …` comment heading the document.
+    pub template: Option<&'a str>,
+}
+
+fn is_marker(line: &str, marker: &str) -> bool {
+    match line.strip_prefix(marker) {
+        Some(rest) => rest.is_empty() || rest.starts_with([' ', '\t', '\r']),
+        None => false,
+    }
+}
+
+/// Splits `text` at `---` (a new document starts on that line) and `...` (the document ends
+/// after that line). Chunks holding only comments and blank lines are dropped, except that a
+/// leading chunk is kept if it holds directives (`%YAML`).
+pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
+    let mut chunks = Vec::new();
+    let mut start = 0usize;
+    let mut start_line = 1u32;
+    let mut offset = 0usize;
+    let mut line_no = 1u32;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if is_marker(bare, "---") && offset > start {
+            push_chunk(&mut chunks, &text[start..offset], start_line);
+            start = offset;
+            start_line = line_no;
+        }
+        offset += line.len();
+        line_no += 1;
+        if is_marker(bare, "...") {
+            push_chunk(&mut chunks, &text[start..offset], start_line);
+            start = offset;
+            start_line = line_no;
+        }
+    }
+    if start < text.len() {
+        push_chunk(&mut chunks, &text[start..], start_line);
+    }
+    chunks
+}
+
+fn push_chunk<'a>(chunks: &mut Vec<Chunk<'a>>, text: &'a str, first_line: u32) {
+    let mut template = None;
+    let mut has_content = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if t.is_empty() || t == "---" || t == "..." {
+            continue;
+        }
+        if let Some(comment) = t.strip_prefix('#') {
+            if template.is_none() {
+                if let Some(path) = comment.trim_start().strip_prefix("Source:") {
+                    let path = path.trim();
+                    if !path.is_empty() {
+                        template = Some(path);
+                    }
+                }
+            }
+            continue;
+        }
+        has_content = true;
+        break;
+    }
+    if has_content {
+        chunks.push(Chunk {
+            text,
+            first_line,
+            template,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_at_markers_and_keeps_line_numbers() {
+        let s = "a: 1\n---\n# Source: c/templates/x.yaml\nb: 2\n--- \n\n---\nc: |\n  ---x\n...\nd: 4\n";
+        let c = split_documents(s);
+        let firsts: Vec<_> = c.iter().map(|c| c.first_line).collect();
+        assert_eq!(firsts, vec![1, 2, 7, 11]);
+        assert_eq!(c[1].template, Some("c/templates/x.yaml"));
+        assert_eq!(c[0].template, None);
+        assert!(c[2].text.contains("---x"));
+    }
+
+    #[test]
+    fn marker_needs_a_separator() {
+        let c = split_documents("a: 1\n----\nb: 2\n---a\n");
+        assert_eq!(c.len(), 1);
+    }
+}

@@ -1,0 +1,491 @@
+//! A small YAML tree with a span on every node, built from saphyr-parser's event iterator.
+//!
+//! Nodes live in one flat vector; a mapping or sequence owns a contiguous range of a second
+//! vector of child ids (mappings alternate key, value). Scalars borrow from the input where the
+//! parser allows. Aliases stay references to their anchor's node and are never expanded, so
+//! an alias fan-out ("billion laughs") costs one node per alias. Depth is checked before a
+//! node is pushed. The parser's `Iterator` is used, never its recursive `load()`, so deep
+//! input cannot overflow the stack.
+
+use std::borrow::Cow;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+use super::scalar::{self, CoreTag, Value};
+use crate::span::{Pos, Span};
+
+pub type NodeId = u32;
+
+/// Nesting deeper than this is refused (Kubernetes objects nest about 15 levels).
+pub const MAX_DEPTH: usize = 128;
+/// How many `<<` merge levels a lookup follows.
+const MAX_MERGE_DEPTH: usize = 8;
+
+#[derive(Debug, Clone)]
+pub enum NodeKind<'a> {
+    Scalar {
+        text: Cow<'a, str>,
+        style: ScalarStyle,
+        tag: Option<CoreTag>,
+    },
+    Map {
+        first: u32,
+        len: u32,
+    },
+    Seq {
+        first: u32,
+        len: u32,
+    },
+    /// An alias, resolved to the anchored node when the anchor was seen before it.
+    Alias(Option<NodeId>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Node<'a> {
+    pub kind: NodeKind<'a>,
+    pub span: Span,
+}
+
+/// A syntax error inside one document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError {
+    pub message: String,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Default)]
+pub struct Tree<'a> {
+    nodes: Vec<Node<'a>>,
+    children: Vec<NodeId>,
+    root: Option<NodeId>,
+    /// Byte-free record of where quoted and block scalars are, for the Helm check.
+    pub(crate) string_spans: Vec<Span>,
+    /// A mapping had a non-scalar key (`{{ … }}` parses that way).
+    pub(crate) complex_key: Option<Pos>,
+}
+
+struct Frame {
+    node: NodeId,
+    scratch_start: usize,
+    is_map: bool,
+}
+
+fn to_pos(m: &saphyr_parser::Marker, line_offset: u32) -> Pos {
+    Pos {
+        line: (m.line() as u32).saturating_add(line_offset),
+        column: m.col() as u32 + 1,
+    }
+}
+
+fn core_tag(tag: &Option<Cow<'_, saphyr_parser::Tag>>) -> Option<CoreTag> {
+    let tag = tag.as_ref()?;
+    if !tag.is_yaml_core_schema() {
+        return None;
+    }
+    match tag.suffix.as_str() {
+        "str" => Some(CoreTag::Str),
+        "int" => Some(CoreTag::Int),
+        "float" => Some(CoreTag::Float),
+        "bool" => Some(CoreTag::Bool),
+        "null" => Some(CoreTag::Null),
+        _ => None,
+    }
+}
+
+impl<'a> Tree<'a> {
+    /// Parses one document. `first_line` is the 1-based line of `text` in its file, so that
+    /// every span is a position in the file. Returns `Ok(None)` for a document with no content.
+    pub fn parse(text: &'a str, first_line: u32) -> Result<Option<Tree<'a>>, ParseError> {
+        let line_offset = first_line.saturating_sub(1);
+        let mut tree = Tree::default();
+        let mut frames: Vec<Frame> = Vec::new();
+        let mut scratch: Vec<NodeId> = Vec::new();
+        let mut anchors: Vec<Option<NodeId>> = Vec::new();
+        let mut documents = 0usize;
+
+        for event in Parser::new_from_str(text) {
+            let (event, span) = event.map_err(|e| ParseError {
+                message: e.info().to_string(),
+                pos: to_pos(e.marker(), line_offset),
+            })?;
+            let start = to_pos(&span.start, line_offset);
+            let end = to_pos(&span.end, line_offset);
+            let (id, anchor) = match event {
+                Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => {
+                    continue
+                }
+                Event::DocumentStart(_) => {
+                    documents += 1;
+                    if documents > 1 {
+                        return Err(ParseError {
+                            message: "a second document without a `---` separator".into(),
+                            pos: start,
+                        });
+                    }
+                    continue;
+                }
+                Event::Scalar(text, style, anchor, tag) => {
+                    if style != ScalarStyle::Plain {
+                        tree.string_spans.push(Span::new(start, end));
+                    }
+                    let id = tree.push(
+                        NodeKind::Scalar {
+                            text,
+                            style,
+                            tag: core_tag(&tag),
+                        },
+                        Span::new(start, end),
+                    );
+                    (id, anchor)
+                }
+                Event::Alias(anchor) => {
+                    let target = anchors.get(anchor).copied().flatten();
+                    (tree.push(NodeKind::Alias(target), Span::new(start, end)), 0)
+                }
+                Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                    if frames.len() >= MAX_DEPTH {
+                        return Err(ParseError {
+                            message: format!("nesting is deeper than {MAX_DEPTH} levels"),
+                            pos: start,
+                        });
+                    }
+                    let is_map = matches!(event, Event::MappingStart(..));
+                    let kind = if is_map {
+                        NodeKind::Map { first: 0, len: 0 }
+                    } else {
+                        NodeKind::Seq { first: 0, len: 0 }
+                    };
+                    let id = tree.push(kind, Span::new(start, end));
+                    tree.attach(&frames, &mut scratch, id, start);
+                    frames.push(Frame {
+                        node: id,
+                        scratch_start: scratch.len(),
+                        is_map,
+                    });
+                    if anchor > 0 {
+                        record_anchor(&mut anchors, anchor, id);
+                    }
+                    continue;
+                }
+                Event::MappingEnd | Event::SequenceEnd => {
+                    let Some(frame) = frames.pop() else { continue };
+                    let first = tree.children.len() as u32;
+                    let len = (scratch.len() - frame.scratch_start) as u32;
+                    let mut last_end = None;
+                    if let Some(&last) = scratch.last() {
+                        if len > 0 {
+                            last_end = Some(tree.nodes[last as usize].span.end);
+                        }
+                    }
+                    tree.children.extend(scratch.drain(frame.scratch_start..));
+                    let node = &mut tree.nodes[frame.node as usize];
+                    node.kind = if frame.is_map {
+                        NodeKind::Map { first, len }
+                    } else {
+                        NodeKind::Seq { first, len }
+                    };
+                    // Flow collections end at their closing bracket; block ones at their last
+                    // child (the parser's end event sits on the next line).
+                    let flow = node.span.end.column > node.span.start.column
+                        || node.span.end.line > node.span.start.line;
+                    let new_end = if flow { end } else { last_end.unwrap_or(end) };
+                    node.span = Span::new(node.span.start, new_end.max(node.span.end));
+                    continue;
+                }
+            };
+            tree.attach(&frames, &mut scratch, id, start);
+            if anchor > 0 {
+                record_anchor(&mut anchors, anchor, id);
+            }
+        }
+        // A document holding only `---` or comments yields one empty plain scalar.
+        let empty = match tree.root.map(|r| &tree.nodes[r as usize].kind) {
+            None => true,
+            Some(NodeKind::Scalar { text, style, .. }) => {
+                *style == ScalarStyle::Plain && text.is_empty()
+            }
+            Some(_) => false,
+        };
+        Ok((!empty).then_some(tree))
+    }
+
+    fn push(&mut self, kind: NodeKind<'a>, span: Span) -> NodeId {
+        self.nodes.push(Node { kind, span });
+        (self.nodes.len() - 1) as NodeId
+    }
+
+    fn attach(&mut self, frames: &[Frame], scratch: &mut Vec<NodeId>, id: NodeId, at: Pos) {
+        match frames.last() {
+            Some(f) => {
+                if f.is_map
+                    && (scratch.len() - f.scratch_start) % 2 == 0
+                    && !matches!(self.nodes[id as usize].kind, NodeKind::Scalar { .. })
+                    && self.complex_key.is_none()
+                {
+                    self.complex_key = Some(at);
+                }
+                scratch.push(id);
+            }
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(id);
+                }
+            }
+        }
+    }
+
+    pub fn root(&self) -> Option<NodeId> {
+        self.root
+    }
+
+    pub fn node(&self, id: NodeId) -> &Node<'a> {
+        &self.nodes[id as usize]
+    }
+
+    pub fn span(&self, id: NodeId) -> Span {
+        self.nodes[id as usize].span
+    }
+
+    /// Follows an alias to its anchored node (anchors point at nodes, never at aliases).
+    pub fn resolve(&self, id: NodeId) -> Option<NodeId> {
+        match self.nodes[id as usize].kind {
+            NodeKind::Alias(target) => target,
+            _ => Some(id),
+        }
+    }
+
+    pub fn is_map(&self, id: NodeId) -> bool {
+        matches!(self.nodes[id as usize].kind, NodeKind::Map { .. })
+    }
+
+    pub fn is_null(&self, id: NodeId) -> bool {
+        matches!(self.value(id), Some(Value::Null))
+    }
+
+    /// The scalar text of a node (after following an alias).
+    pub fn str(&self, id: NodeId) -> Option<&str> {
+        let id = self.resolve(id)?;
+        match &self.nodes[id as usize].kind {
+            NodeKind::Scalar { text, .. } => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The value Kubernetes reads from a scalar node; `None` for collections.
+    pub fn value(&self, id: NodeId) -> Option<Value<'_>> {
+        let id = self.resolve(id)?;
+        match &self.nodes[id as usize].kind {
+            NodeKind::Scalar { text, style, tag } => Some(scalar::resolve(text, *style, *tag)),
+            _ => None,
+        }
+    }
+
+    /// What a node is, for messages: "a mapping", "a list", "a string", …
+    pub fn type_name(&self, id: NodeId) -> &'static str {
+        let Some(id) = self.resolve(id) else {
+            return "an unresolved alias";
+        };
+        match &self.nodes[id as usize].kind {
+            NodeKind::Map { .. } => "a mapping",
+            NodeKind::Seq { .. } => "a list",
+            NodeKind::Alias(_) => "an alias",
+            NodeKind::Scalar { .. } => self.value(id).map_or("a scalar", |v| v.type_name()),
+        }
+    }
+
+    fn range(&self, first: u32, len: u32) -> &[NodeId] {
+        &self.children[first as usize..(first + len) as usize]
+    }
+
+    /// Items of a sequence (aliases not yet followed); empty for anything else.
+    pub fn items(&self, id: NodeId) -> &[NodeId] {
+        match self.resolve(id).map(|i| &self.nodes[i as usize].kind) {
+            Some(NodeKind::Seq { first, len }) => self.range(*first, *len),
+            _ => &[],
+        }
+    }
+
+    /// Own key/value pairs of a mapping, `<<` merge keys included as written.
+    fn own_pairs(&self, id: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+        let kids = match self.resolve(id).map(|i| &self.nodes[i as usize].kind) {
+            Some(NodeKind::Map { first, len }) => self.range(*first, *len),
+            _ => &[],
+        };
+        kids.chunks_exact(2).map(|p| (p[0], p[1]))
+    }
+
+    fn is_merge_key(&self, key: NodeId) -> bool {
+        matches!(&self.nodes[key as usize].kind,
+            NodeKind::Scalar { text, style: ScalarStyle::Plain, .. } if text == "<<")
+    }
+
+    /// Key/value pairs of a mapping with `<<` merges applied: merged pairs come first and own
+    /// pairs after them, so a consumer that lets later keys win gets YAML's merge semantics.
+    pub fn pairs(&self, id: NodeId) -> Vec<(NodeId, NodeId)> {
+        let mut out = Vec::new();
+        self.collect_pairs(id, 0, &mut out);
+        out
+    }
+
+    fn collect_pairs(&self, id: NodeId, depth: usize, out: &mut Vec<(NodeId, NodeId)>) {
+        if depth > MAX_MERGE_DEPTH {
+            return;
+        }
+        let mut own = Vec::new();
+        for (k, v) in self.own_pairs(id) {
+            if self.is_merge_key(k) {
+                for src in self.merge_sources(v) {
+                    self.collect_pairs(src, depth + 1, out);
+                }
+            } else {
+                own.push((k, v));
+            }
+        }
+        out.extend(own);
+    }
+
+    fn merge_sources(&self, v: NodeId) -> Vec<NodeId> {
+        let Some(v) = self.resolve(v) else {
+            return Vec::new();
+        };
+        match &self.nodes[v as usize].kind {
+            NodeKind::Map { .. } => vec![v],
+            NodeKind::Seq { .. } => self.items(v).iter().filter_map(|&i| self.resolve(i)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The value of `key` in a mapping (the last one written wins, as in Kubernetes' JSON
+    /// decoding; `<<` merges are consulted when the key is not written). Aliases are followed.
+    pub fn get(&self, map: NodeId, key: &str) -> Option<NodeId> {
+        self.get_entry(map, key).and_then(|(_, v)| self.resolve(v))
+    }
+
+    /// Like [`Tree::get`], returning the key node too.
+    pub fn get_entry(&self, map: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
+        self.get_entry_depth(map, key, 0)
+    }
+
+    fn get_entry_depth(&self, map: NodeId, key: &str, depth: usize) -> Option<(NodeId, NodeId)> {
+        if depth > MAX_MERGE_DEPTH {
+            return None;
+        }
+        let mut found = None;
+        let mut merges = Vec::new();
+        for (k, v) in self.own_pairs(map) {
+            match &self.nodes[k as usize].kind {
+                NodeKind::Scalar { text, .. } if text == key => found = Some((k, v)),
+                _ if self.is_merge_key(k) => merges.push(v),
+                _ => {}
+            }
+        }
+        if found.is_some() {
+            return found;
+        }
+        for m in merges {
+            for src in self.merge_sources(m).into_iter().rev() {
+                if let Some(hit) = self.get_entry_depth(src, key, depth + 1) {
+                    return Some(hit);
+                }
+            }
+        }
+        None
+    }
+
+    /// Follows a path of keys.
+    pub fn path(&self, mut node: NodeId, keys: &[&str]) -> Option<NodeId> {
+        for k in keys {
+            node = self.get(node, k)?;
+        }
+        Some(node)
+    }
+}
+
+fn record_anchor(anchors: &mut Vec<Option<NodeId>>, anchor: usize, id: NodeId) {
+    if anchors.len() <= anchor {
+        anchors.resize(anchor + 1, None);
+    }
+    anchors[anchor] = Some(id);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree(s: &str) -> Tree<'_> {
+        Tree::parse(s, 1).unwrap().unwrap()
+    }
+
+    #[test]
+    fn spans_point_at_fields() {
+        let t = tree("a: b\nspec:\n  containers:\n  - name: web\n    image: x\n");
+        let root = t.root().unwrap();
+        let c = t.path(root, &["spec", "containers"]).unwrap();
+        let first = t.items(c)[0];
+        let s = t.span(first);
+        assert_eq!(s.start, Pos { line: 4, column: 5 });
+        assert_eq!(s.end, Pos { line: 5, column: 13 });
+        let name = t.get(first, "name").unwrap();
+        assert_eq!(t.str(name), Some("web"));
+        assert_eq!(t.span(name).start, Pos { line: 4, column: 11 });
+    }
+
+    #[test]
+    fn line_offset_is_applied() {
+        let t = Tree::parse("---\na: 1\n", 10).unwrap().unwrap();
+        let a = t.get(t.root().unwrap(), "a").unwrap();
+        assert_eq!(t.span(a).start, Pos { line: 11, column: 4 });
+    }
+
+    #[test]
+    fn aliases_and_merge_keys() {
+        let t = tree("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  y: 3\nr: *b\n");
+        let root = t.root().unwrap();
+        let m = t.get(root, "m").unwrap();
+        assert_eq!(t.str(t.get(m, "x").unwrap()), Some("1"));
+        assert_eq!(t.str(t.get(m, "y").unwrap()), Some("3"));
+        let r = t.get(root, "r").unwrap();
+        assert_eq!(t.str(t.get(r, "y").unwrap()), Some("2"));
+        let pairs: Vec<_> = t
+            .pairs(m)
+            .iter()
+            .map(|(k, v)| (t.str(*k).unwrap(), t.str(*v).unwrap()))
+            .collect();
+        assert_eq!(pairs, vec![("x", "1"), ("y", "2"), ("y", "3")]);
+    }
+
+    #[test]
+    fn alias_fan_out_is_not_expanded() {
+        let mut s = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        let mut prev = 'a';
+        for name in ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'] {
+            s.push_str(&format!("{name}: &{name} ["));
+            s.push_str(&vec![format!("*{prev}"); 10].join(", "));
+            s.push_str("]\n");
+            prev = name;
+        }
+        let t = tree(&s);
+        assert!(t.nodes.len() < 200);
+    }
+
+    #[test]
+    fn depth_is_capped() {
+        let deep = "- ".repeat(MAX_DEPTH + 5) + "x\n";
+        let err = Tree::parse(&deep, 1).unwrap_err();
+        assert!(err.message.contains("deeper"), "{err:?}");
+        let flow = "[".repeat(50_000);
+        assert!(Tree::parse(&flow, 1).is_err());
+    }
+
+    #[test]
+    fn errors_have_positions() {
+        let err = Tree::parse("a: b\n  c: d\n", 5).unwrap_err();
+        assert_eq!(err.pos, Pos { line: 6, column: 4 });
+    }
+
+    #[test]
+    fn empty_documents() {
+        assert!(Tree::parse("# only a comment\n", 1).unwrap().is_none());
+        assert!(Tree::parse("---\n", 1).unwrap().is_none());
+    }
+}
