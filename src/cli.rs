@@ -113,15 +113,28 @@ pub fn main() -> i32 {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { EXIT_INCOMPLETE } else { EXIT_CLEAN };
+            return if e.use_stderr() {
+                EXIT_INCOMPLETE
+            } else {
+                EXIT_CLEAN
+            };
         }
     };
     match cli.command {
         Command::Rules => {
             let mut out = String::new();
-            let width = rules::all_metas().iter().map(|m| m.id.len()).max().unwrap_or(0);
+            let width = rules::all_metas()
+                .iter()
+                .map(|m| m.id.len())
+                .max()
+                .unwrap_or(0);
             for m in rules::all_metas() {
-                out.push_str(&format!("{:width$}  {:7}  {}\n", m.id, m.severity.as_str(), m.summary));
+                out.push_str(&format!(
+                    "{:width$}  {:7}  {}\n",
+                    m.id,
+                    m.severity.as_str(),
+                    m.summary
+                ));
             }
             print_out(&out);
             EXIT_CLEAN
@@ -154,7 +167,9 @@ fn check_ids(ids: &[String]) -> Result<BTreeSet<String>, String> {
             continue;
         }
         if rules::find(id).is_none() {
-            return Err(format!("unknown rule `{id}`; `kube-contract rules` lists them"));
+            return Err(format!(
+                "unknown rule `{id}`; `kube-contract rules` lists them"
+            ));
         }
         set.insert(id.to_string());
     }
@@ -219,7 +234,8 @@ fn lint(args: LintArgs) -> i32 {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
                 ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    std::io::stdout().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
             output::human::render(
@@ -239,7 +255,12 @@ fn lint(args: LintArgs) -> i32 {
 pub fn exit_code(report: &Report, settings: &Settings, never: bool) -> i32 {
     if report.incomplete() {
         EXIT_INCOMPLETE
-    } else if !never && report.diagnostics.iter().any(|d| d.severity >= settings.fail_on) {
+    } else if !never
+        && report
+            .diagnostics
+            .iter()
+            .any(|d| d.severity >= settings.fail_on)
+    {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN

@@ -21,7 +21,11 @@ pub fn rule_page(m: &RuleMeta) -> String {
     let _ = writeln!(s, "## What it does\n\n{}\n", m.what_it_does.trim());
     let _ = writeln!(s, "## Why it matters\n\n{}\n", m.why_it_matters.trim());
     let _ = writeln!(s, "## Example\n\n```yaml\n{}\n```\n", m.example.trim_end());
-    let _ = writeln!(s, "## Use instead\n\n```yaml\n{}\n```\n", m.use_instead.trim_end());
+    let _ = writeln!(
+        s,
+        "## Use instead\n\n```yaml\n{}\n```\n",
+        m.use_instead.trim_end()
+    );
     let _ = writeln!(s, "## Options\n");
     if m.options.is_empty() {
         let _ = writeln!(s, "None.\n");
@@ -46,7 +50,11 @@ pub fn index_page() -> String {
          | rule | default severity | summary |\n|---|---|---|\n",
     );
     for m in rules::all_metas() {
-        let _ = writeln!(s, "| [`{0}`]({0}.md) | {1} | {2} |", m.id, m.severity, m.summary);
+        let _ = writeln!(
+            s,
+            "| [`{0}`]({0}.md) | {1} | {2} |",
+            m.id, m.severity, m.summary
+        );
     }
     s
 }

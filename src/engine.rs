@@ -66,7 +66,13 @@ fn file_error(file: FileId, pos: Pos, message: String) -> Diagnostic {
         message,
         help: None,
         file,
-        span: Span::new(pos, Pos { line: pos.line, column: pos.column + 1 }),
+        span: Span::new(
+            pos,
+            Pos {
+                line: pos.line,
+                column: pos.column + 1,
+            },
+        ),
         template: None,
         object: None,
         related: Vec::new(),
@@ -119,9 +125,8 @@ pub fn load(input: &Input, file: FileId, settings: &Settings) -> Extracted {
             Err(e) => {
                 let mut d = file_error(file, e.pos, e.message);
                 d.template = doc.chunk.template.map(Arc::from);
-                d.help = Some(
-                    "the rest of this document is not linted; the other documents are".into(),
-                );
+                d.help =
+                    Some("the rest of this document is not linted; the other documents are".into());
                 out.diagnostics.push(d);
             }
         }
@@ -145,7 +150,9 @@ pub fn decode(bytes: Vec<u8>, name: &str) -> Result<String, (Pos, String)> {
         let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
         (
             Pos { line, column },
-            format!("{name} is not valid UTF-8 text (invalid byte at line {line}, column {column})"),
+            format!(
+                "{name} is not valid UTF-8 text (invalid byte at line {line}, column {column})"
+            ),
         )
     })
 }

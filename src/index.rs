@@ -12,6 +12,21 @@ use crate::selector::Selector;
 
 pub type ObjectId = u32;
 
+/// Kinds with a `spec.replicas`.
+pub const REPLICATED_KINDS: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "ReplicaSet",
+    "ReplicationController",
+];
+
+/// Effective replicas of a workload, and the HPA that decides them, if any.
+#[derive(Debug, Clone, Copy)]
+pub struct Replicas<'a> {
+    pub count: i64,
+    pub hpa: Option<&'a Object>,
+}
+
 #[derive(Default)]
 pub struct Index {
     objects: Vec<Object>,
@@ -55,7 +70,10 @@ impl Index {
             }
             match &o.spec {
                 Spec::Workload(w) => {
-                    ix.workloads_by_ns.entry(ns.to_string()).or_default().push(id);
+                    ix.workloads_by_ns
+                        .entry(ns.to_string())
+                        .or_default()
+                        .push(id);
                     for (k, v) in &w.template.labels {
                         ix.pods_by_label
                             .entry(triple(ns, k, v))
@@ -178,6 +196,30 @@ impl Index {
             .unwrap_or_default()
     }
 
+    /// The replicas a workload runs with: `spec.replicas` (absent = 1), unless a
+    /// HorizontalPodAutoscaler in its namespace targets it by kind and name, in which case
+    /// the HPA's `minReplicas` (absent = 1). `None` for kinds without replicas (Pod,
+    /// DaemonSet, Job, CronJob) and for non-workloads.
+    pub fn effective_replicas<'a>(&'a self, obj: &'a Object) -> Option<Replicas<'a>> {
+        let w = obj.workload()?;
+        if !REPLICATED_KINDS.contains(&obj.kind.value.as_str()) {
+            return None;
+        }
+        let hpa = self.hpas_for(obj).into_iter().next();
+        if let Some(h) = hpa {
+            if let Spec::HorizontalPodAutoscaler(spec) = &h.spec {
+                return Some(Replicas {
+                    count: spec.min_replicas.as_ref().map_or(1, |m| m.value),
+                    hpa: Some(h),
+                });
+            }
+        }
+        Some(Replicas {
+            count: w.replicas.as_ref().map_or(1, |r| r.value),
+            hpa: None,
+        })
+    }
+
     /// PodDisruptionBudgets that select the workload's pods.
     pub fn pdbs_for(&self, obj: &Object) -> Vec<&Object> {
         self.reverse(&self.pdbs_by_workload, obj)
@@ -196,7 +238,11 @@ impl Index {
             .unwrap_or_default()
     }
 
-    fn reverse<'a>(&'a self, map: &HashMap<ObjectId, Vec<ObjectId>>, obj: &Object) -> Vec<&'a Object> {
+    fn reverse<'a>(
+        &'a self,
+        map: &HashMap<ObjectId, Vec<ObjectId>>,
+        obj: &Object,
+    ) -> Vec<&'a Object> {
         map.get(&obj.id)
             .map(|v| v.iter().map(|&i| self.get(i)).collect())
             .unwrap_or_default()

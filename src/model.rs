@@ -43,6 +43,46 @@ impl std::fmt::Display for IntOrString {
     }
 }
 
+impl IntOrString {
+    /// Resolves an absolute number or a percentage of `total` the way Kubernetes'
+    /// `intstr.GetScaledValueFromIntOrPercent` does: `round_up` for maxSurge and PDB
+    /// minAvailable, down for maxUnavailable. A string without `%` or with a malformed
+    /// number is an error (the API server rejects it).
+    pub fn scaled(&self, total: i64, round_up: bool) -> Result<i64, String> {
+        match self {
+            IntOrString::Int(i) => Ok(*i),
+            IntOrString::Str(s) => {
+                let pct = percent(s)?;
+                let v = pct * total;
+                Ok(if round_up {
+                    (v + 99).div_euclid(100)
+                } else {
+                    v.div_euclid(100)
+                })
+            }
+        }
+    }
+
+    /// Whether this is literally zero (`0` or `0%`).
+    pub fn is_zero(&self) -> bool {
+        match self {
+            IntOrString::Int(i) => *i == 0,
+            IntOrString::Str(s) => percent(s) == Ok(0),
+        }
+    }
+}
+
+/// The number of a `N%` string.
+pub fn percent(s: &str) -> Result<i64, String> {
+    let Some(num) = s.strip_suffix('%') else {
+        return Err(format!(
+            "\"{s}\" is neither an integer nor a percentage like \"25%\""
+        ));
+    };
+    num.parse::<i64>()
+        .map_err(|_| format!("\"{s}\" is not a valid percentage"))
+}
+
 #[derive(Debug, Clone)]
 pub struct Object {
     /// Position in the run's index (set when the index is built).
@@ -421,9 +461,9 @@ impl Extractor<'_, '_, '_> {
         let found = self.tree.type_name(node);
         let shown = match self.tree.value(node) {
             Some(Value::Str(s)) => format!("{found} \"{}\"", truncate(s)),
-            Some(Value::Int(i)) => format!("{found} {i}"),
-            Some(Value::Bool(b)) => format!("{found} {b}"),
-            Some(Value::Float(f)) => format!("{found} {f}"),
+            Some(Value::Int(_) | Value::Bool(_) | Value::Float(_)) => {
+                format!("{found} `{}`", truncate(self.tree.str(node).unwrap_or("")))
+            }
             _ => found.to_string(),
         };
         let meta = &invalid_field_type::META;
@@ -433,7 +473,9 @@ impl Extractor<'_, '_, '_> {
             message: format!("`{field}` must be {expected}, found {shown}"),
             help: Some(format!(
                 "Kubernetes rejects this object; write `{field}` as {expected}{}",
-                if matches!(self.tree.value(node), Some(Value::Str(_))) && expected.contains("integer") {
+                if matches!(self.tree.value(node), Some(Value::Str(s)) if s.trim().parse::<i64>().is_ok())
+                    && expected.contains("integer")
+                {
                     " (without quotes)"
                 } else {
                     ""
@@ -477,7 +519,12 @@ impl Extractor<'_, '_, '_> {
         }
     }
 
-    fn int_or_string(&mut self, map: NodeId, key: &str, path: &str) -> Option<Spanned<IntOrString>> {
+    fn int_or_string(
+        &mut self,
+        map: NodeId,
+        key: &str,
+        path: &str,
+    ) -> Option<Spanned<IntOrString>> {
         let v = self.field(map, key)?;
         match self.tree.value(v) {
             Some(Value::Int(i)) => Some(Spanned::new(IntOrString::Int(i), self.span(v))),
@@ -505,7 +552,10 @@ impl Extractor<'_, '_, '_> {
         let Some(v) = self.field(map, key) else {
             return Vec::new();
         };
-        if matches!(self.tree.node(v).kind, crate::yaml::tree::NodeKind::Seq { .. }) {
+        if matches!(
+            self.tree.node(v).kind,
+            crate::yaml::tree::NodeKind::Seq { .. }
+        ) {
             self.tree
                 .items(v)
                 .iter()
@@ -526,8 +576,12 @@ impl Extractor<'_, '_, '_> {
         for (k, v) in self.tree.pairs(m) {
             let Some(k) = self.tree.str(k) else { continue };
             match self.tree.value(v) {
-                Some(Value::Str(s)) => out.push((k.to_string(), Spanned::new(s.to_string(), self.span(v)))),
-                Some(Value::Null) => out.push((k.to_string(), Spanned::new(String::new(), self.span(v)))),
+                Some(Value::Str(s)) => {
+                    out.push((k.to_string(), Spanned::new(s.to_string(), self.span(v))))
+                }
+                Some(Value::Null) => {
+                    out.push((k.to_string(), Spanned::new(String::new(), self.span(v))))
+                }
                 _ => self.wrong_type(v, &format!("{path}.{k}"), "a string"),
             }
         }
@@ -582,21 +636,29 @@ impl Extractor<'_, '_, '_> {
             name: name.as_ref().map(|n| n.value.clone()),
         });
         self.key = Some(key.clone());
-        let labels = meta.map(|m| self.labels(m, "labels", "metadata.labels")).unwrap_or_default();
+        let labels = meta
+            .map(|m| self.labels(m, "labels", "metadata.labels"))
+            .unwrap_or_default();
         let annotations = meta
             .map(|m| self.string_map(m, "annotations", "metadata.annotations"))
             .unwrap_or_default();
         let has_owner_references = meta
-            .map(|m| !self.list(m, "ownerReferences", "metadata.ownerReferences").is_empty())
+            .map(|m| {
+                !self
+                    .list(m, "ownerReferences", "metadata.ownerReferences")
+                    .is_empty()
+            })
             .unwrap_or(false);
         let group = api_group(&api_version.value);
         let spec = if is_builtin_workload(group, &kind.value) {
             self.workload(root, &kind.value, &labels, &annotations)
                 .map_or(Spec::Other, |w| Spec::Workload(Box::new(w)))
         } else if group == "policy" && kind.value == "PodDisruptionBudget" {
-            self.pdb(root).map_or(Spec::Other, Spec::PodDisruptionBudget)
+            self.pdb(root)
+                .map_or(Spec::Other, Spec::PodDisruptionBudget)
         } else if group == "autoscaling" && kind.value == "HorizontalPodAutoscaler" {
-            self.hpa(root).map_or(Spec::Other, Spec::HorizontalPodAutoscaler)
+            self.hpa(root)
+                .map_or(Spec::Other, Spec::HorizontalPodAutoscaler)
         } else if group.is_empty() && kind.value == "Service" {
             self.service(root).map_or(Spec::Other, Spec::Service)
         } else {
@@ -628,7 +690,13 @@ impl Extractor<'_, '_, '_> {
         let spec = self.map(root, "spec", "spec");
         if kind == "Pod" {
             let template = match spec {
-                Some(s) => self.pod_spec(s, self.span(s), labels.clone(), annotations.to_vec(), "spec"),
+                Some(s) => self.pod_spec(
+                    s,
+                    self.span(s),
+                    labels.clone(),
+                    annotations.to_vec(),
+                    "spec",
+                ),
                 None => PodTemplate::default(),
             };
             return Some(Workload {
@@ -656,7 +724,9 @@ impl Extractor<'_, '_, '_> {
                     .map(|m| self.labels(m, "labels", &format!("{prefix}.metadata.labels")))
                     .unwrap_or_default();
                 let tann = tmeta
-                    .map(|m| self.string_map(m, "annotations", &format!("{prefix}.metadata.annotations")))
+                    .map(|m| {
+                        self.string_map(m, "annotations", &format!("{prefix}.metadata.annotations"))
+                    })
                     .unwrap_or_default();
                 match self.map(t, "spec", &format!("{prefix}.spec")) {
                     Some(ps) => {
@@ -707,9 +777,15 @@ impl Extractor<'_, '_, '_> {
         let span = self.entry_span(spec, key).unwrap_or(self.span(s));
         let kind = self.string(s, "type", &format!("{path}.type"));
         let ru = self.map(s, "rollingUpdate", &format!("{path}.rollingUpdate"));
-        let max_surge = ru.and_then(|r| self.int_or_string(r, "maxSurge", &format!("{path}.rollingUpdate.maxSurge")));
+        let max_surge = ru.and_then(|r| {
+            self.int_or_string(r, "maxSurge", &format!("{path}.rollingUpdate.maxSurge"))
+        });
         let max_unavailable = ru.and_then(|r| {
-            self.int_or_string(r, "maxUnavailable", &format!("{path}.rollingUpdate.maxUnavailable"))
+            self.int_or_string(
+                r,
+                "maxUnavailable",
+                &format!("{path}.rollingUpdate.maxUnavailable"),
+            )
         });
         Some(Strategy {
             span,
@@ -729,8 +805,12 @@ impl Extractor<'_, '_, '_> {
                 self.wrong_type(e, &epath, "a mapping");
                 continue;
             }
-            let Some(k) = self.string(e, "key", &format!("{epath}.key")) else { continue };
-            let Some(op) = self.string(e, "operator", &format!("{epath}.operator")) else { continue };
+            let Some(k) = self.string(e, "key", &format!("{epath}.key")) else {
+                continue;
+            };
+            let Some(op) = self.string(e, "operator", &format!("{epath}.operator")) else {
+                continue;
+            };
             let Some(operator) = Operator::parse(&op.value) else {
                 let meta = &invalid_field_type::META;
                 self.diagnostics.push(Diagnostic {
@@ -819,8 +899,13 @@ impl Extractor<'_, '_, '_> {
                         self.map(term, "podAffinityTerm", &format!("{tpath}.podAffinityTerm"))
                     };
                     let Some(inner) = inner else { continue };
-                    let topology_key = self.string(inner, "topologyKey", &format!("{tpath}.topologyKey"));
-                    let selector = self.label_selector(inner, "labelSelector", &format!("{tpath}.labelSelector"));
+                    let topology_key =
+                        self.string(inner, "topologyKey", &format!("{tpath}.topologyKey"));
+                    let selector = self.label_selector(
+                        inner,
+                        "labelSelector",
+                        &format!("{tpath}.labelSelector"),
+                    );
                     anti_affinity.push(SpreadTerm {
                         span: self.span(term),
                         topology_key,
@@ -838,8 +923,13 @@ impl Extractor<'_, '_, '_> {
                 continue;
             }
             let topology_key = self.string(c, "topologyKey", &format!("{tpath}.topologyKey"));
-            let selector = self.label_selector(c, "labelSelector", &format!("{tpath}.labelSelector"));
-            let when = self.string(c, "whenUnsatisfiable", &format!("{tpath}.whenUnsatisfiable"));
+            let selector =
+                self.label_selector(c, "labelSelector", &format!("{tpath}.labelSelector"));
+            let when = self.string(
+                c,
+                "whenUnsatisfiable",
+                &format!("{tpath}.whenUnsatisfiable"),
+            );
             topology_spread.push(SpreadTerm {
                 span: self.span(c),
                 topology_key,
@@ -869,7 +959,9 @@ impl Extractor<'_, '_, '_> {
             Some((k, v)) => self.span(k).to(self.span(v)),
             None => self.span(c).first_line_or_self(),
         };
-        let label = name.as_ref().map_or(path.to_string(), |n| format!("{path}[{}]", n.value));
+        let label = name
+            .as_ref()
+            .map_or(path.to_string(), |n| format!("{path}[{}]", n.value));
         let restart = self.string(c, "restartPolicy", &format!("{label}.restartPolicy"));
         let mut ports = Vec::new();
         for p in self.list(c, "ports", &format!("{label}.ports")) {
@@ -920,11 +1012,25 @@ impl Extractor<'_, '_, '_> {
         Some(Probe {
             span,
             handler,
-            initial_delay_seconds: self.int(p, "initialDelaySeconds", &format!("{path}.initialDelaySeconds")).map(|v| v.value),
-            period_seconds: self.int(p, "periodSeconds", &format!("{path}.periodSeconds")).map(|v| v.value),
-            timeout_seconds: self.int(p, "timeoutSeconds", &format!("{path}.timeoutSeconds")).map(|v| v.value),
-            failure_threshold: self.int(p, "failureThreshold", &format!("{path}.failureThreshold")).map(|v| v.value),
-            success_threshold: self.int(p, "successThreshold", &format!("{path}.successThreshold")).map(|v| v.value),
+            initial_delay_seconds: self
+                .int(
+                    p,
+                    "initialDelaySeconds",
+                    &format!("{path}.initialDelaySeconds"),
+                )
+                .map(|v| v.value),
+            period_seconds: self
+                .int(p, "periodSeconds", &format!("{path}.periodSeconds"))
+                .map(|v| v.value),
+            timeout_seconds: self
+                .int(p, "timeoutSeconds", &format!("{path}.timeoutSeconds"))
+                .map(|v| v.value),
+            failure_threshold: self
+                .int(p, "failureThreshold", &format!("{path}.failureThreshold"))
+                .map(|v| v.value),
+            success_threshold: self
+                .int(p, "successThreshold", &format!("{path}.successThreshold"))
+                .map(|v| v.value),
         })
     }
 
@@ -942,29 +1048,45 @@ impl Extractor<'_, '_, '_> {
         if let Some(g) = self.map(h, "httpGet", &format!("{path}.httpGet")) {
             let p = format!("{path}.httpGet");
             return Handler::HttpGet {
-                path: self.string(g, "path", &format!("{p}.path")).map(|v| v.value),
-                port: self.int_or_string(g, "port", &format!("{p}.port")).map(|v| v.value),
-                host: self.string(g, "host", &format!("{p}.host")).map(|v| v.value),
-                scheme: self.string(g, "scheme", &format!("{p}.scheme")).map(|v| v.value),
+                path: self
+                    .string(g, "path", &format!("{p}.path"))
+                    .map(|v| v.value),
+                port: self
+                    .int_or_string(g, "port", &format!("{p}.port"))
+                    .map(|v| v.value),
+                host: self
+                    .string(g, "host", &format!("{p}.host"))
+                    .map(|v| v.value),
+                scheme: self
+                    .string(g, "scheme", &format!("{p}.scheme"))
+                    .map(|v| v.value),
             };
         }
         if let Some(t) = self.map(h, "tcpSocket", &format!("{path}.tcpSocket")) {
             let p = format!("{path}.tcpSocket");
             return Handler::TcpSocket {
-                port: self.int_or_string(t, "port", &format!("{p}.port")).map(|v| v.value),
-                host: self.string(t, "host", &format!("{p}.host")).map(|v| v.value),
+                port: self
+                    .int_or_string(t, "port", &format!("{p}.port"))
+                    .map(|v| v.value),
+                host: self
+                    .string(t, "host", &format!("{p}.host"))
+                    .map(|v| v.value),
             };
         }
         if let Some(g) = self.map(h, "grpc", &format!("{path}.grpc")) {
             let p = format!("{path}.grpc");
             return Handler::Grpc {
                 port: self.int(g, "port", &format!("{p}.port")).map(|v| v.value),
-                service: self.string(g, "service", &format!("{p}.service")).map(|v| v.value),
+                service: self
+                    .string(g, "service", &format!("{p}.service"))
+                    .map(|v| v.value),
             };
         }
         if let Some(s) = self.map(h, "sleep", &format!("{path}.sleep")) {
             return Handler::Sleep {
-                seconds: self.int(s, "seconds", &format!("{path}.sleep.seconds")).map(|v| v.value),
+                seconds: self
+                    .int(s, "seconds", &format!("{path}.sleep.seconds"))
+                    .map(|v| v.value),
             };
         }
         Handler::Unknown
@@ -1039,5 +1161,25 @@ impl SpanExt for Span {
                 },
             )
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_scale_like_kubernetes() {
+        let p = |s: &str| IntOrString::Str(s.into());
+        assert_eq!(p("25%").scaled(3, true), Ok(1));
+        assert_eq!(p("25%").scaled(3, false), Ok(0));
+        assert_eq!(p("10%").scaled(3, false), Ok(0));
+        assert_eq!(p("50%").scaled(4, true), Ok(2));
+        assert_eq!(p("100%").scaled(3, true), Ok(3));
+        assert_eq!(IntOrString::Int(2).scaled(3, false), Ok(2));
+        assert!(p("25").scaled(3, true).is_err());
+        assert!(p("abc%").scaled(3, true).is_err());
+        assert!(p("0%").is_zero());
+        assert!(IntOrString::Int(0).is_zero());
     }
 }

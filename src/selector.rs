@@ -79,10 +79,12 @@ impl Selector {
         if let Some((k, v)) = self.match_labels.iter().next() {
             return Some((k, v));
         }
-        self.expressions.iter().find_map(|r| match (r.operator, r.values.as_slice()) {
-            (Operator::In, [only]) => Some((r.key.as_str(), only.as_str())),
-            _ => None,
-        })
+        self.expressions
+            .iter()
+            .find_map(|r| match (r.operator, r.values.as_slice()) {
+                (Operator::In, [only]) => Some((r.key.as_str(), only.as_str())),
+                _ => None,
+            })
     }
 
     /// A short rendering for messages: `app=web,tier in (a,b)`.
@@ -132,9 +134,11 @@ mod tests {
         let l = labels(&[("app", "web"), ("tier", "front")]);
         let mut s = Selector::from_labels(labels(&[("app", "web")]));
         assert!(s.matches(&l));
-        s.expressions.push(req("tier", Operator::In, &["front", "back"]));
+        s.expressions
+            .push(req("tier", Operator::In, &["front", "back"]));
         assert!(s.matches(&l));
-        s.expressions.push(req("canary", Operator::DoesNotExist, &[]));
+        s.expressions
+            .push(req("canary", Operator::DoesNotExist, &[]));
         assert!(s.matches(&l));
         s.expressions.push(req("tier", Operator::NotIn, &["front"]));
         assert!(!s.matches(&l));

@@ -87,12 +87,10 @@ pub fn byte_offset(source: &str, pos: Pos) -> usize {
     }
     let rest = &source[line_start..];
     let line_end = rest.find('\n').unwrap_or(rest.len());
-    let mut col = 1u32;
-    for (i, _) in rest[..line_end].char_indices() {
+    for (col, (i, _)) in (1u32..).zip(rest[..line_end].char_indices()) {
         if col == pos.column {
             return line_start + i;
         }
-        col += 1;
     }
     line_start + line_end
 }
@@ -108,7 +106,16 @@ mod tests {
         assert_eq!(byte_offset(src, Pos { line: 1, column: 5 }), 5);
         assert_eq!(byte_offset(src, Pos { line: 2, column: 1 }), 7);
         assert_eq!(byte_offset(src, Pos { line: 9, column: 1 }), src.len());
-        assert_eq!(byte_offset(src, Pos { line: 2, column: 99 }), 12);
+        assert_eq!(
+            byte_offset(
+                src,
+                Pos {
+                    line: 2,
+                    column: 99
+                }
+            ),
+            12
+        );
     }
 
     #[test]

@@ -47,7 +47,9 @@ impl miette::Diagnostic for Related {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.label.clone().map(|l| Box::new(std::iter::once(l)) as _)
+        self.label
+            .clone()
+            .map(|l| Box::new(std::iter::once(l)) as _)
     }
 }
 
@@ -86,7 +88,10 @@ impl miette::Diagnostic for Finding<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn Display + 'b>> {
-        self.d.help.as_ref().map(|h| Box::new(h) as Box<dyn Display>)
+        self.d
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -94,7 +99,9 @@ impl miette::Diagnostic for Finding<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        self.label.clone().map(|l| Box::new(std::iter::once(l)) as _)
+        self.label
+            .clone()
+            .map(|l| Box::new(std::iter::once(l)) as _)
     }
 
     fn related<'b>(&'b self) -> Option<Box<dyn Iterator<Item = &'b dyn miette::Diagnostic> + 'b>> {
@@ -126,7 +133,10 @@ impl Sources<'_> {
 
 fn label_for(text: &str, span: crate::span::Span, label: &str) -> LabeledSpan {
     let range = span.first_line(text).byte_range(text);
-    let len = range.end.saturating_sub(range.start).max(usize::from(range.start < text.len()));
+    let len = range
+        .end
+        .saturating_sub(range.start)
+        .max(usize::from(range.start < text.len()));
     LabeledSpan::new(Some(label.to_string()), range.start, len)
 }
 
@@ -158,7 +168,9 @@ pub fn render(report: &Report, opts: &Options) -> String {
             None => report.file_name(d.file).to_string(),
         };
         let text = sources.get(d.file);
-        let label = text.as_deref().map(|t| label_for(t, d.span, &short_label(d)));
+        let label = text
+            .as_deref()
+            .map(|t| label_for(t, d.span, &short_label(d)));
         let related = d
             .related
             .iter()

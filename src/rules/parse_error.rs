@@ -30,5 +30,8 @@ metadata:
   labels: {app: web}
 "#,
     options: &[],
-    references: &["https://yaml.org/spec/1.2.2/", "https://helm.sh/docs/helm/helm_template/"],
+    references: &[
+        "https://yaml.org/spec/1.2.2/",
+        "https://helm.sh/docs/helm/helm_template/",
+    ],
 };

@@ -9,7 +9,7 @@ pub use scalar::Value;
 pub use split::{split_documents, Chunk};
 pub use tree::{NodeId, ParseError, Tree};
 
-use crate::span::{Pos, Span};
+use crate::span::Pos;
 
 /// One document of a file, parsed.
 pub struct Document<'a> {
@@ -31,7 +31,7 @@ pub fn parse_stream(text: &str, json: bool) -> Vec<Document<'_>> {
     };
     let mut docs = Vec::with_capacity(chunks.len());
     for chunk in chunks {
-        let tree = match Tree::parse(chunk.text, chunk.first_line) {
+        let tree = match parse_lenient(chunk.text, chunk.first_line) {
             Ok(Some(tree)) => match unrendered_template(&chunk, Some(&tree)) {
                 Some(pos) => Err(helm_error(pos)),
                 None => Ok(tree),
@@ -39,12 +39,120 @@ pub fn parse_stream(text: &str, json: bool) -> Vec<Document<'_>> {
             Ok(None) => continue,
             Err(err) => Err(match unrendered_template(&chunk, None) {
                 Some(pos) => helm_error(pos),
-                None => err,
+                None => clamp_to_chunk(err, &chunk),
             }),
         };
         docs.push(Document { chunk, tree });
     }
     docs
+}
+
+/// How many lines of one document the lenient reader re-indents at most.
+const MAX_REINDENTS: usize = 16;
+
+/// Parses a document, accepting what libyaml (and so go-yaml and Kubernetes) accepts but the
+/// YAML spec and saphyr do not: lines of a flow collection (`args: [` … `]`) indented less
+/// than the block around them. On such an "invalid indentation" error inside an open flow
+/// collection, the offending line is padded to the previous line's indentation and the
+/// document read again (a bounded number of times); spans on padded lines are moved back, so
+/// every position is still one of the file.
+pub fn parse_lenient(text: &str, first_line: u32) -> Result<Option<Tree<'_>>, ParseError> {
+    let first = match Tree::parse(text, first_line) {
+        Ok(t) => return Ok(t),
+        Err(e) => e,
+    };
+    let mut owned: Option<String> = None;
+    let mut pads: Vec<(u32, u32)> = Vec::new();
+    let mut err = first.clone();
+    for _ in 0..MAX_REINDENTS {
+        if err.message != "invalid indentation" {
+            break;
+        }
+        let current = owned.as_deref().unwrap_or(text);
+        let rel = (err.pos.line - first_line) as usize;
+        if !inside_flow(current, rel) {
+            break;
+        }
+        let Some(padded) = reindent(current, rel) else {
+            break;
+        };
+        pads.push((err.pos.line, padded.1));
+        owned = Some(padded.0);
+        match Tree::parse(owned.as_deref().unwrap_or(text), first_line) {
+            Ok(tree) => {
+                return Ok(tree.map(|t| {
+                    let mut t = t.into_owned();
+                    for &(line, pad) in &pads {
+                        t.unshift_line(line, pad);
+                    }
+                    t
+                }))
+            }
+            Err(e) => err = e,
+        }
+    }
+    Err(first)
+}
+
+/// Whether more flow brackets are open than closed before line `rel` (quotes ignored: this
+/// only gates a retry).
+fn inside_flow(text: &str, rel: usize) -> bool {
+    let mut depth = 0i64;
+    for line in text.lines().take(rel) {
+        let code = match line.find(" #") {
+            Some(i) => &line[..i],
+            None if line.trim_start().starts_with('#') => "",
+            None => line,
+        };
+        for c in code.chars() {
+            match c {
+                '[' | '{' => depth += 1,
+                ']' | '}' => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+    depth > 0
+}
+
+/// Pads line `rel` to the indentation of the previous non-blank line plus one.
+fn reindent(text: &str, rel: usize) -> Option<(String, u32)> {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let line = lines.get(rel)?;
+    let indent = |l: &str| l.len() - l.trim_start_matches(' ').len();
+    let prev = lines[..rel]
+        .iter()
+        .rev()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))?;
+    let want = indent(prev) + 1;
+    let have = indent(line);
+    if want <= have {
+        return None;
+    }
+    let pad = want - have;
+    let mut out = String::with_capacity(text.len() + pad);
+    for (i, l) in lines.iter().enumerate() {
+        if i == rel {
+            out.extend(std::iter::repeat_n(' ', pad));
+        }
+        out.push_str(l);
+    }
+    Some((out, pad as u32))
+}
+
+/// An error found at the end of input (an unclosed bracket) is reported on the document's
+/// last line, not on the next document's `---`.
+fn clamp_to_chunk(mut err: ParseError, chunk: &Chunk<'_>) -> ParseError {
+    let body = chunk.text.trim_end_matches(['\n', '\r']);
+    let last_line = chunk.first_line + body.matches('\n').count() as u32;
+    if err.pos.line > last_line {
+        let last = body.rsplit('\n').next().unwrap_or("");
+        err.pos = Pos {
+            line: last_line,
+            column: last.trim_end_matches('\r').chars().count() as u32 + 1,
+        };
+    }
+    err
 }
 
 fn helm_error(pos: Pos) -> ParseError {
@@ -63,21 +171,43 @@ fn unrendered_template(chunk: &Chunk<'_>, tree: Option<&Tree<'_>>) -> Option<Pos
     if !chunk.text.contains("{{") {
         return None;
     }
-    if let Some(tree) = tree {
-        if tree.complex_key.is_none() && !has_template_outside_strings(chunk, &tree.string_spans)
-        {
-            return None;
+    match tree {
+        // A parsed document: `{{ … }}` written bare parses as a flow mapping used as a key;
+        // inside a plain scalar (`name: web-{{ .Release.Name }}`) it is Helm only when it
+        // reads like Helm, since Prometheus and Alertmanager templates (`{{ $labels.pod }}`)
+        // are legitimate text.
+        Some(tree) => {
+            if let Some(pos) = tree.complex_key {
+                return Some(pos);
+            }
+            tree.plain_scalars_with_braces()
+                .find(|(text, _)| looks_like_helm(text))
+                .map(|(_, span)| span.start)
         }
+        None => first_template_outside(chunk),
     }
-    let spans: &[Span] = tree.map_or(&[], |t| &t.string_spans);
-    first_template_outside(chunk, spans)
 }
 
-fn has_template_outside_strings(chunk: &Chunk<'_>, spans: &[Span]) -> bool {
-    first_template_outside(chunk, spans).is_some()
+/// Helm's built-in objects and Helm-only functions (plain Go-template syntax such as `{{-`,
+/// `with` or `template` is shared with Prometheus and Alertmanager templates).
+fn looks_like_helm(text: &str) -> bool {
+    const MARKERS: &[&str] = &[
+        ".Values.",
+        ".Release.",
+        ".Chart.",
+        ".Capabilities.",
+        ".Files.",
+        ".Template.",
+        "include \"",
+        "toYaml",
+        "nindent",
+        "tpl ",
+    ];
+    MARKERS.iter().any(|m| text.contains(m))
 }
 
-fn first_template_outside(chunk: &Chunk<'_>, spans: &[Span]) -> Option<Pos> {
+/// The first `{{` of a broken document outside comments and outside quotes on its line.
+fn first_template_outside(chunk: &Chunk<'_>) -> Option<Pos> {
     for (i, line) in chunk.text.lines().enumerate() {
         let line_no = chunk.first_line + i as u32;
         let trimmed = line.trim_start();
@@ -97,8 +227,10 @@ fn first_template_outside(chunk: &Chunk<'_>, spans: &[Span]) -> Option<Pos> {
                 line: line_no,
                 column,
             };
-            let inside = spans.iter().any(|s| s.start <= pos && pos < s.end);
-            if !inside {
+            let before = &line[..byte];
+            let quoted =
+                before.matches('"').count() % 2 == 1 || before.matches('\'').count() % 2 == 1;
+            if !quoted {
                 return Some(pos);
             }
         }
@@ -138,5 +270,44 @@ mod tests {
         assert!(d[0].tree.is_ok());
         assert!(d[1].tree.is_err());
         assert!(d[2].tree.is_ok());
+    }
+}
+
+#[cfg(test)]
+mod lenient_tests {
+    use super::*;
+
+    #[test]
+    fn flow_lines_indented_like_libyaml_accepts() {
+        let s = "spec:\n  c:\n    - name: x\n      args: [\n          \"-a\", \"b\",\n      ]\n      env: []\n";
+        let d = parse_stream(s, false);
+        let tree = d[0].tree.as_ref().expect("libyaml accepts this");
+        let root = tree.root().unwrap();
+        let c = tree.items(tree.path(root, &["spec", "c"]).unwrap())[0];
+        let env = tree.get(c, "env").unwrap();
+        assert_eq!(
+            tree.span(env).start,
+            Pos {
+                line: 7,
+                column: 12
+            }
+        );
+        let args = tree.get(c, "args").unwrap();
+        assert_eq!(tree.span(args).end, Pos { line: 6, column: 8 });
+    }
+
+    #[test]
+    fn real_indentation_errors_stay_errors() {
+        let d = parse_stream("a:\n  b: 1\n c: 2\n", false);
+        assert!(d[0].tree.is_err());
+    }
+
+    #[test]
+    fn prometheus_templates_are_not_helm() {
+        let d = parse_stream(
+            "description: Pod {{ $labels.pod }} failed {{ $value | humanize }}.\n",
+            false,
+        );
+        assert!(d[0].tree.is_ok());
     }
 }

@@ -87,7 +87,8 @@ mod tests {
 
     #[test]
     fn splits_at_markers_and_keeps_line_numbers() {
-        let s = "a: 1\n---\n# Source: c/templates/x.yaml\nb: 2\n--- \n\n---\nc: |\n  ---x\n...\nd: 4\n";
+        let s =
+            "a: 1\n---\n# Source: c/templates/x.yaml\nb: 2\n--- \n\n---\nc: |\n  ---x\n...\nd: 4\n";
         let c = split_documents(s);
         let firsts: Vec<_> = c.iter().map(|c| c.first_line).collect();
         assert_eq!(firsts, vec![1, 2, 7, 11]);

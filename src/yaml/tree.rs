@@ -156,7 +156,7 @@ impl<'a> Tree<'a> {
                         NodeKind::Seq { first: 0, len: 0 }
                     };
                     let id = tree.push(kind, Span::new(start, end));
-                    tree.attach(&frames, &mut scratch, id, start);
+                    tree.attach(&frames, &mut scratch, id);
                     frames.push(Frame {
                         node: id,
                         scratch_start: scratch.len(),
@@ -193,7 +193,7 @@ impl<'a> Tree<'a> {
                     continue;
                 }
             };
-            tree.attach(&frames, &mut scratch, id, start);
+            tree.attach(&frames, &mut scratch, id);
             if anchor > 0 {
                 record_anchor(&mut anchors, anchor, id);
             }
@@ -209,12 +209,72 @@ impl<'a> Tree<'a> {
         Ok((!empty).then_some(tree))
     }
 
+    /// The same tree owning all of its text.
+    pub fn into_owned(self) -> Tree<'static> {
+        Tree {
+            nodes: self
+                .nodes
+                .into_iter()
+                .map(|n| Node {
+                    span: n.span,
+                    kind: match n.kind {
+                        NodeKind::Scalar { text, style, tag } => NodeKind::Scalar {
+                            text: Cow::Owned(text.into_owned()),
+                            style,
+                            tag,
+                        },
+                        NodeKind::Map { first, len } => NodeKind::Map { first, len },
+                        NodeKind::Seq { first, len } => NodeKind::Seq { first, len },
+                        NodeKind::Alias(t) => NodeKind::Alias(t),
+                    },
+                })
+                .collect(),
+            children: self.children,
+            root: self.root,
+            string_spans: self.string_spans,
+            complex_key: self.complex_key,
+        }
+    }
+
+    /// Moves spans on `line` left by `pad` columns: undoes padding the lenient reader added to
+    /// that line, so positions stay those of the file.
+    pub(crate) fn unshift_line(&mut self, line: u32, pad: u32) {
+        let fix = |p: &mut Pos| {
+            if p.line == line {
+                p.column = p.column.saturating_sub(pad).max(1);
+            }
+        };
+        for n in &mut self.nodes {
+            fix(&mut n.span.start);
+            fix(&mut n.span.end);
+        }
+        for s in &mut self.string_spans {
+            fix(&mut s.start);
+            fix(&mut s.end);
+        }
+        if let Some(p) = &mut self.complex_key {
+            fix(p);
+        }
+    }
+
+    /// Plain scalars that hold `{{`, with their spans.
+    pub(crate) fn plain_scalars_with_braces(&self) -> impl Iterator<Item = (&str, Span)> {
+        self.nodes.iter().filter_map(|n| match &n.kind {
+            NodeKind::Scalar {
+                text,
+                style: ScalarStyle::Plain,
+                ..
+            } if text.contains("{{") => Some((text.as_ref(), n.span)),
+            _ => None,
+        })
+    }
+
     fn push(&mut self, kind: NodeKind<'a>, span: Span) -> NodeId {
         self.nodes.push(Node { kind, span });
         (self.nodes.len() - 1) as NodeId
     }
 
-    fn attach(&mut self, frames: &[Frame], scratch: &mut Vec<NodeId>, id: NodeId, at: Pos) {
+    fn attach(&mut self, frames: &[Frame], scratch: &mut Vec<NodeId>, id: NodeId) {
         match frames.last() {
             Some(f) => {
                 if f.is_map
@@ -222,7 +282,7 @@ impl<'a> Tree<'a> {
                     && !matches!(self.nodes[id as usize].kind, NodeKind::Scalar { .. })
                     && self.complex_key.is_none()
                 {
-                    self.complex_key = Some(at);
+                    self.complex_key = Some(self.nodes[f.node as usize].span.start);
                 }
                 scratch.push(id);
             }
@@ -350,7 +410,11 @@ impl<'a> Tree<'a> {
         };
         match &self.nodes[v as usize].kind {
             NodeKind::Map { .. } => vec![v],
-            NodeKind::Seq { .. } => self.items(v).iter().filter_map(|&i| self.resolve(i)).collect(),
+            NodeKind::Seq { .. } => self
+                .items(v)
+                .iter()
+                .filter_map(|&i| self.resolve(i))
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -424,17 +488,35 @@ mod tests {
         let first = t.items(c)[0];
         let s = t.span(first);
         assert_eq!(s.start, Pos { line: 4, column: 5 });
-        assert_eq!(s.end, Pos { line: 5, column: 13 });
+        assert_eq!(
+            s.end,
+            Pos {
+                line: 5,
+                column: 13
+            }
+        );
         let name = t.get(first, "name").unwrap();
         assert_eq!(t.str(name), Some("web"));
-        assert_eq!(t.span(name).start, Pos { line: 4, column: 11 });
+        assert_eq!(
+            t.span(name).start,
+            Pos {
+                line: 4,
+                column: 11
+            }
+        );
     }
 
     #[test]
     fn line_offset_is_applied() {
         let t = Tree::parse("---\na: 1\n", 10).unwrap().unwrap();
         let a = t.get(t.root().unwrap(), "a").unwrap();
-        assert_eq!(t.span(a).start, Pos { line: 11, column: 4 });
+        assert_eq!(
+            t.span(a).start,
+            Pos {
+                line: 11,
+                column: 4
+            }
+        );
     }
 
     #[test]
