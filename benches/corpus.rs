@@ -1,1 +1,224 @@
-fn main() {}
+//! Benchmark: lint `../shared/corpus` and a copy of it replicated to at least 100,000 objects,
+//! next to the floor — saphyr-parser's event stream alone over the same bytes.
+//!
+//! Run: `cargo bench --bench corpus` (options after `--`: `--corpus DIR`, `--runs N`,
+//! `--min-objects N`). Each measurement runs in a child process of this binary so that its
+//! peak memory (VmHWM) is its own. Prints objects/s, MB/s and peak memory per mode, and the
+//! ratio of lint time to the floor.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use kube_contract::engine;
+use kube_contract::settings::Settings;
+use kube_contract::source::{self, Filters, Input};
+
+fn files_under(dir: &Path) -> Vec<Input> {
+    let filters = Filters::new(&[], &[]).unwrap_or_else(|e| die(&e.to_string()));
+    source::discover(&[dir.to_string_lossy().into_owned()], &filters, "-")
+        .unwrap_or_else(|e| die(&e.to_string()))
+}
+
+fn die(msg: &str) -> ! {
+    eprintln!("bench: {msg}");
+    std::process::exit(2)
+}
+
+/// Peak resident memory of this process, in MiB.
+fn peak_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Child mode: the floor. Reads every file and pulls saphyr-parser's events over it.
+fn floor(dir: &Path) {
+    let inputs = files_under(dir);
+    let start = Instant::now();
+    let mut bytes = 0usize;
+    let mut events = 0usize;
+    for input in &inputs {
+        let Some(path) = &input.path else { continue };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        bytes += text.len();
+        for ev in saphyr_parser::Parser::new_from_str(&text) {
+            if ev.is_err() {
+                break;
+            }
+            events += 1;
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!("RESULT floor {secs} {bytes} 0 {events} {}", peak_mib());
+}
+
+/// Child mode: a full lint run (read, parse, model, index, every rule, sort), no rendering.
+fn lint(dir: &Path, jobs: usize) {
+    let inputs = files_under(dir);
+    let bytes: u64 = inputs
+        .iter()
+        .filter_map(|i| i.path.as_ref())
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let settings = Settings {
+        jobs,
+        ..Settings::default()
+    };
+    let start = Instant::now();
+    let report = engine::run(inputs, &settings);
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "RESULT lint-j{jobs} {secs} {bytes} {} {} {}",
+        report.objects,
+        report.diagnostics.len(),
+        peak_mib()
+    );
+}
+
+struct Result {
+    secs: f64,
+    bytes: f64,
+    objects: f64,
+    peak: f64,
+}
+
+fn measure(mode: &[&str], runs: usize) -> Result {
+    let exe = std::env::current_exe().unwrap_or_else(|e| die(&e.to_string()));
+    let mut all = Vec::new();
+    for _ in 0..runs {
+        let out = Command::new(&exe)
+            .arg("--child")
+            .args(mode)
+            .output()
+            .unwrap_or_else(|e| die(&e.to_string()));
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("RESULT "))
+            .unwrap_or_else(|| die(&format!("child {mode:?} printed no result: {text}")));
+        let f: Vec<f64> = line
+            .split_whitespace()
+            .skip(2)
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        if f.len() < 5 {
+            die(&format!("bad child output: {line}"));
+        }
+        all.push(Result {
+            secs: f[0],
+            bytes: f[1],
+            objects: f[2],
+            peak: f[4],
+        });
+    }
+    all.sort_by(|a, b| a.secs.total_cmp(&b.secs));
+    all.swap_remove(all.len() / 2)
+}
+
+/// Copies the corpus `times` times under a temporary directory.
+fn replicate(corpus: &Path, times: usize) -> PathBuf {
+    let dest = std::env::temp_dir().join(format!("kube-contract-bench-{times}x"));
+    if dest.join(".complete").exists() {
+        return dest;
+    }
+    let _ = std::fs::remove_dir_all(&dest);
+    let inputs = files_under(corpus);
+    for copy in 0..times {
+        for input in &inputs {
+            let Some(path) = &input.path else { continue };
+            let rel = path.strip_prefix(corpus).unwrap_or(path);
+            let target = dest.join(format!("copy{copy:03}")).join(rel);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).unwrap_or_else(|e| die(&e.to_string()));
+            }
+            std::fs::copy(path, &target).unwrap_or_else(|e| die(&e.to_string()));
+        }
+    }
+    std::fs::write(dest.join(".complete"), b"").unwrap_or_else(|e| die(&e.to_string()));
+    dest
+}
+
+fn row(name: &str, r: &Result, floor_secs: f64) {
+    let mb = r.bytes / 1_000_000.0;
+    let objs = if r.objects > 0.0 {
+        format!("{:>10.0}", r.objects / r.secs)
+    } else {
+        format!("{:>10}", "-")
+    };
+    println!(
+        "  {name:<14} {:>8.3} s {objs} obj/s {:>7.1} MB/s {:>8.1} MiB peak   {:.2}x floor",
+        r.secs,
+        mb / r.secs,
+        r.peak,
+        r.secs / floor_secs
+    );
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--child") {
+        engine::tune_allocator();
+        let dir = PathBuf::from(args.get(3).map_or("", String::as_str));
+        match args.get(2).map(String::as_str) {
+            Some("floor") => floor(&dir),
+            Some("lint") => lint(&dir, args.get(4).and_then(|j| j.parse().ok()).unwrap_or(1)),
+            _ => die("unknown child mode"),
+        }
+        return;
+    }
+    let mut corpus = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
+    let mut runs = 3usize;
+    let mut min_objects = 100_000usize;
+    let mut i = 1;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--corpus" => corpus = PathBuf::from(args.get(i + 1).cloned().unwrap_or_default()),
+            "--runs" => runs = args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or(runs),
+            "--min-objects" => {
+                min_objects = args
+                    .get(i + 1)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(min_objects)
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        }
+        i += 2;
+    }
+    if !corpus.is_dir() {
+        die(&format!("corpus not found at {}", corpus.display()));
+    }
+    let corpus_str = corpus.to_string_lossy().into_owned();
+    let base = measure(&["lint", &corpus_str, "1"], 1);
+    let times = (min_objects as f64 / base.objects.max(1.0)).ceil().max(1.0) as usize;
+    println!(
+        "kube-contract benchmark ({} cores here; median of {runs} runs; each mode in its own process)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    for (label, dir) in [
+        ("corpus".to_string(), corpus.clone()),
+        (format!("corpus x{times}"), replicate(&corpus, times)),
+    ] {
+        let d = dir.to_string_lossy().into_owned();
+        let floor = measure(&["floor", &d], runs);
+        let one = measure(&["lint", &d, "1"], runs);
+        let two = measure(&["lint", &d, "2"], runs);
+        println!(
+            "{label}: {:.0} objects, {:.1} MB",
+            one.objects,
+            one.bytes / 1_000_000.0
+        );
+        row("floor (events)", &floor, floor.secs);
+        row("lint, 1 thread", &one, floor.secs);
+        row("lint, 2 threads", &two, floor.secs);
+    }
+}

@@ -179,7 +179,7 @@ fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
         .enumerate()
         .map(|(i, input)| load(input, i as FileId, settings))
         .collect();
-    let mut objects = Vec::new();
+    let mut objects = Vec::with_capacity(loaded.iter().map(|e| e.objects.len()).sum());
     let mut diagnostics = Vec::new();
     let mut skipped = 0;
     for e in loaded {
@@ -222,5 +222,25 @@ fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
         objects: index.len(),
         skipped,
         diagnostics,
+    }
+}
+
+/// Keeps peak memory near "largest file plus the model". Each file's tree is a few large
+/// vectors freed as soon as the file is read, while the model's small allocations live for
+/// the whole run. glibc raises its mmap threshold after every large free, so later trees land
+/// in the main heap between model allocations and can never be given back; pinning the
+/// threshold keeps large vectors in their own mappings, returned to the system on free.
+pub fn tune_allocator() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        const M_MMAP_THRESHOLD: i32 = -3;
+        extern "C" {
+            fn mallopt(param: i32, value: i32) -> i32;
+        }
+        // SAFETY: mallopt only changes allocator tuning; it is called before any worker thread
+        // starts and has no memory-safety preconditions.
+        unsafe {
+            mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+        }
     }
 }

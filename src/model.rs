@@ -96,6 +96,7 @@ pub struct Object {
     /// The object's mapping: where it starts, for findings about the object as a whole.
     pub span: Span,
     pub labels: Labels,
+    /// Annotations under [`ANNOTATION_PREFIX`] only.
     pub annotations: Vec<(String, Spanned<String>)>,
     pub has_owner_references: bool,
     pub spec: Spec,
@@ -104,9 +105,9 @@ pub struct Object {
 #[derive(Debug, Clone)]
 pub enum Spec {
     Workload(Box<Workload>),
-    PodDisruptionBudget(Pdb),
-    HorizontalPodAutoscaler(Hpa),
-    Service(Service),
+    PodDisruptionBudget(Box<Pdb>),
+    HorizontalPodAutoscaler(Box<Hpa>),
+    Service(Box<Service>),
     Other,
 }
 
@@ -162,9 +163,9 @@ pub struct Container {
     /// `restartPolicy: Always` on an init container: a sidecar that runs beside the app.
     pub is_sidecar: bool,
     pub ports: Vec<ContainerPort>,
-    pub readiness_probe: Option<Probe>,
-    pub liveness_probe: Option<Probe>,
-    pub startup_probe: Option<Probe>,
+    pub readiness_probe: Option<Box<Probe>>,
+    pub liveness_probe: Option<Box<Probe>>,
+    pub startup_probe: Option<Box<Probe>>,
     pub pre_stop: Option<Spanned<Handler>>,
 }
 
@@ -307,6 +308,9 @@ impl Object {
         .map(|(_, v)| v)
     }
 }
+
+/// Annotations under this prefix are kept in the model (see `Object::annotations`).
+pub const ANNOTATION_PREFIX: &str = "kube-contract.io/";
 
 /// Kinds that run pods, with where their pod template sits.
 pub const WORKLOAD_KINDS: &[&str] = &[
@@ -568,14 +572,25 @@ impl Extractor<'_, '_, '_> {
     }
 
     /// A map of strings (labels, annotations, a Service selector).
-    fn string_map(&mut self, map: NodeId, key: &str, path: &str) -> Vec<(String, Spanned<String>)> {
+    /// Every value is type-checked; only entries whose key `keep` accepts are returned.
+    fn string_map(
+        &mut self,
+        map: NodeId,
+        key: &str,
+        path: &str,
+        keep: fn(&str) -> bool,
+    ) -> Vec<(String, Spanned<String>)> {
         let Some(m) = self.map(map, key, path) else {
             return Vec::new();
         };
         let mut out = Vec::new();
         for (k, v) in self.tree.pairs(m) {
             let Some(k) = self.tree.str(k) else { continue };
-            match self.tree.value(v) {
+            let value = self.tree.value(v);
+            if !keep(k) && matches!(value, Some(Value::Str(_) | Value::Null)) {
+                continue;
+            }
+            match value {
                 Some(Value::Str(s)) => {
                     out.push((k.to_string(), Spanned::new(s.to_string(), self.span(v))))
                 }
@@ -588,8 +603,17 @@ impl Extractor<'_, '_, '_> {
         out
     }
 
+    /// The annotations kube-contract reads (`kube-contract.io/…`). Others are type-checked
+    /// but not kept: annotations can be large (`last-applied-configuration` holds a whole
+    /// object) and the model of every object stays in memory for the run.
+    fn annotations(&mut self, meta: NodeId, path: &str) -> Vec<(String, Spanned<String>)> {
+        self.string_map(meta, "annotations", path, |k| {
+            k.starts_with(ANNOTATION_PREFIX)
+        })
+    }
+
     fn labels(&mut self, map: NodeId, key: &str, path: &str) -> Labels {
-        self.string_map(map, key, path)
+        self.string_map(map, key, path, |_| true)
             .into_iter()
             .map(|(k, v)| (k, v.value))
             .collect()
@@ -640,7 +664,7 @@ impl Extractor<'_, '_, '_> {
             .map(|m| self.labels(m, "labels", "metadata.labels"))
             .unwrap_or_default();
         let annotations = meta
-            .map(|m| self.string_map(m, "annotations", "metadata.annotations"))
+            .map(|m| self.annotations(m, "metadata.annotations"))
             .unwrap_or_default();
         let has_owner_references = meta
             .map(|m| {
@@ -655,12 +679,13 @@ impl Extractor<'_, '_, '_> {
                 .map_or(Spec::Other, |w| Spec::Workload(Box::new(w)))
         } else if group == "policy" && kind.value == "PodDisruptionBudget" {
             self.pdb(root)
-                .map_or(Spec::Other, Spec::PodDisruptionBudget)
+                .map_or(Spec::Other, |p| Spec::PodDisruptionBudget(Box::new(p)))
         } else if group == "autoscaling" && kind.value == "HorizontalPodAutoscaler" {
             self.hpa(root)
-                .map_or(Spec::Other, Spec::HorizontalPodAutoscaler)
+                .map_or(Spec::Other, |h| Spec::HorizontalPodAutoscaler(Box::new(h)))
         } else if group.is_empty() && kind.value == "Service" {
-            self.service(root).map_or(Spec::Other, Spec::Service)
+            self.service(root)
+                .map_or(Spec::Other, |s| Spec::Service(Box::new(s)))
         } else {
             Spec::Other
         };
@@ -724,9 +749,7 @@ impl Extractor<'_, '_, '_> {
                     .map(|m| self.labels(m, "labels", &format!("{prefix}.metadata.labels")))
                     .unwrap_or_default();
                 let tann = tmeta
-                    .map(|m| {
-                        self.string_map(m, "annotations", &format!("{prefix}.metadata.annotations"))
-                    })
+                    .map(|m| self.annotations(m, &format!("{prefix}.metadata.annotations")))
                     .unwrap_or_default();
                 match self.map(t, "spec", &format!("{prefix}.spec")) {
                     Some(ps) => {
@@ -1004,12 +1027,12 @@ impl Extractor<'_, '_, '_> {
         })
     }
 
-    fn probe(&mut self, c: NodeId, key: &str, label: &str) -> Option<Probe> {
+    fn probe(&mut self, c: NodeId, key: &str, label: &str) -> Option<Box<Probe>> {
         let path = format!("{label}.{key}");
         let p = self.map(c, key, &path)?;
         let span = self.entry_span(c, key).unwrap_or(self.span(p));
         let handler = self.handler(p, &path);
-        Some(Probe {
+        Some(Box::new(Probe {
             span,
             handler,
             initial_delay_seconds: self
@@ -1031,7 +1054,7 @@ impl Extractor<'_, '_, '_> {
             success_threshold: self
                 .int(p, "successThreshold", &format!("{path}.successThreshold"))
                 .map(|v| v.value),
-        })
+        }))
     }
 
     fn handler(&mut self, h: NodeId, path: &str) -> Handler {

@@ -1,10 +1,73 @@
 //! Label selectors (`matchLabels` and `matchExpressions`), implemented once for every rule and
 //! for the cross-object index.
 
-use std::collections::BTreeMap;
+/// Labels of an object or pod template: a small map kept as a vector sorted by key (most
+/// objects carry a handful of labels; a `BTreeMap` would allocate a 500-byte node for each).
+/// Inserting a key again replaces its value, as in YAML where the last key wins.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Labels(Vec<(String, String)>);
 
-/// Labels of an object or pod template (sorted, so output is deterministic).
-pub type Labels = BTreeMap<String, String>;
+impl Labels {
+    pub fn new() -> Labels {
+        Labels(Vec::new())
+    }
+
+    pub fn insert(&mut self, key: String, value: String) {
+        match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
+            Ok(i) => self.0[i].1 = value,
+            Err(i) => self.0.insert(i, (key, value)),
+        }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&String> {
+        self.0
+            .binary_search_by(|(k, _)| k.as_str().cmp(key))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<(String, String)> for Labels {
+    fn from_iter<I: IntoIterator<Item = (String, String)>>(iter: I) -> Labels {
+        let mut l = Labels::new();
+        for (k, v) in iter {
+            l.insert(k, v);
+        }
+        l.0.shrink_to_fit();
+        l
+    }
+}
+
+impl<'a> IntoIterator for &'a Labels {
+    type Item = (&'a String, &'a String);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, String)>,
+        fn(&'a (String, String)) -> (&'a String, &'a String),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operator {
@@ -150,6 +213,18 @@ mod tests {
         assert!(e.matches(&l));
         assert!(!e.matches(&Labels::new()));
         assert!(req("x", Operator::NotIn, &["a"]).matches(&Labels::new()));
+    }
+
+    #[test]
+    fn labels_map_semantics() {
+        let l: Labels = [("b", "1"), ("a", "2"), ("b", "3")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        assert_eq!(l.len(), 2);
+        assert_eq!(l.get("b").map(String::as_str), Some("3"));
+        assert_eq!(l.keys().cloned().collect::<Vec<_>>(), vec!["a", "b"]);
+        assert!(!l.contains_key("c"));
     }
 
     #[test]

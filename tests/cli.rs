@@ -1,0 +1,244 @@
+//! The binary as users run it: paths, stdin, exit codes, formats, determinism.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kube-contract"));
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run kube-contract")
+}
+
+fn run_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = bin()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input)
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).expect("valid JSON output")
+}
+
+#[test]
+fn exit_codes() {
+    let clean = run(&["lint", "testdata/inputs/multi-document.yaml"]);
+    assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
+    let findings = run(&["lint", "testdata/inputs/helm-rendered.yaml"]);
+    assert_eq!(findings.status.code(), Some(1));
+    let only_errors = run(&[
+        "lint",
+        "--fail-on",
+        "error",
+        "testdata/inputs/helm-rendered.yaml",
+    ]);
+    assert_eq!(only_errors.status.code(), Some(0));
+    let broken = run(&["lint", "testdata/inputs/broken-middle.yaml"]);
+    assert_eq!(broken.status.code(), Some(2));
+    let missing = run(&["lint", "testdata/no-such-dir"]);
+    assert_eq!(missing.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&missing.stderr);
+    assert!(err.contains("testdata/no-such-dir"), "{err}");
+    let bad_rule = run(&["lint", "--select", "no-such-rule", "testdata/inputs"]);
+    assert_eq!(bad_rule.status.code(), Some(2));
+    let bad_flag = run(&["lint", "--format", "xml"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+}
+
+#[test]
+fn stdin_is_named_by_stdin_filename() {
+    let text = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/inputs/helm-rendered.yaml"
+    ))
+    .expect("read");
+    let o = run_stdin(
+        &[
+            "lint",
+            "-",
+            "--stdin-filename",
+            "rendered.yaml",
+            "--format",
+            "json",
+        ],
+        &text,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let v = json(&o);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["file"], "rendered.yaml");
+    assert_eq!(d["template"], "shop/templates/deployment.yaml");
+    let plain = run_stdin(&["lint", "-"], &text);
+    assert!(stdout(&plain).contains("<stdin>"));
+}
+
+#[test]
+fn stdin_and_file_give_the_same_findings() {
+    let path = "testdata/inputs/helm-rendered.yaml";
+    let text = std::fs::read(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).expect("read");
+    let from_file = json(&run(&["lint", path, "--format", "json"]));
+    let from_stdin = json(&run_stdin(
+        &["lint", "-", "--stdin-filename", path, "--format", "json"],
+        &text,
+    ));
+    assert_eq!(from_file, from_stdin);
+}
+
+#[test]
+fn output_is_identical_whatever_the_thread_count() {
+    let one = run(&["lint", "-j", "1", "testdata", "--format", "json"]);
+    let two = run(&["lint", "-j", "2", "testdata", "--format", "json"]);
+    let many = run(&["lint", "-j", "8", "testdata"]);
+    let many_again = run(&["lint", "-j", "3", "testdata"]);
+    assert_eq!(one.stdout, two.stdout);
+    assert_eq!(many.stdout, many_again.stdout);
+    assert!(!one.stdout.is_empty());
+}
+
+#[test]
+fn json_output_shape() {
+    let o = run(&[
+        "lint",
+        "testdata/inputs/list.yaml",
+        "testdata/inputs/broken-middle.yaml",
+        "--format",
+        "json",
+    ]);
+    let v = json(&o);
+    assert_eq!(v["version"], 1);
+    let s = &v["summary"];
+    assert_eq!(s["files"], 2);
+    assert_eq!(s["objects"], 4);
+    assert_eq!(s["errors"], 1);
+    let diags = v["diagnostics"].as_array().expect("array");
+    for d in diags {
+        for key in [
+            "rule",
+            "severity",
+            "message",
+            "help",
+            "file",
+            "line",
+            "column",
+            "end_line",
+            "end_column",
+            "template",
+            "object",
+            "related",
+        ] {
+            assert!(d.get(key).is_some(), "missing {key} in {d}");
+        }
+    }
+    let parse = diags
+        .iter()
+        .find(|d| d["rule"] == "parse-error")
+        .expect("parse error");
+    assert!(parse["object"].is_null());
+    let probe = diags
+        .iter()
+        .find(|d| d["rule"] == "missing-readiness-probe")
+        .expect("finding");
+    assert_eq!(probe["object"]["kind"], "Deployment");
+    assert_eq!(probe["object"]["apiVersion"], "apps/v1");
+    assert_eq!(probe["line"], 18);
+    assert_eq!(probe["column"], 15);
+    assert_eq!(probe["end_line"], 18);
+    assert_eq!(probe["end_column"], 24, "just past `name: two`");
+}
+
+#[test]
+fn directories_recurse_skip_hidden_and_honour_globs() {
+    let dir = std::env::temp_dir().join(format!("kc-walk-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    for sub in ["apps/web", ".hidden", "charts/x/templates"] {
+        std::fs::create_dir_all(dir.join(sub)).expect("mkdir");
+    }
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: i}]}\n";
+    for f in [
+        "apps/web/pod.yaml",
+        "apps/web/pod.yml",
+        "apps/web/notes.txt",
+        ".hidden/pod.yaml",
+        "charts/x/templates/pod.yaml",
+    ] {
+        std::fs::write(dir.join(f), pod).expect("write");
+    }
+    let d = dir.to_string_lossy().to_string();
+    let files = |extra: &[&str]| {
+        let mut args = vec!["lint", d.as_str(), "--format", "json"];
+        args.extend_from_slice(extra);
+        json(&run(&args))["summary"]["files"].as_u64().unwrap_or(0)
+    };
+    assert_eq!(files(&[]), 3);
+    assert_eq!(files(&["--exclude", "**/templates/**"]), 2);
+    assert_eq!(files(&["--include", "*.yml"]), 1);
+    assert_eq!(files(&["--include", "apps/**", "--exclude", "*.yml"]), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn human_output_shows_source_and_summary() {
+    let o = run(&["lint", "testdata/inputs/list.yaml"]);
+    let s = stdout(&o);
+    assert!(s.contains("missing-readiness-probe"), "{s}");
+    assert!(s.contains("testdata/inputs/list.yaml:18:15"), "{s}");
+    assert!(s.contains("- name: two"), "{s}");
+    assert!(s.contains("Linted 1 file and 2 objects"), "{s}");
+    assert!(
+        !s.contains('\u{1b}'),
+        "no colour when NO_COLOR is set or not a terminal"
+    );
+    let quiet = stdout(&run(&["lint", "-q", "testdata/inputs/list.yaml"]));
+    assert!(!quiet.contains("Linted"));
+}
+
+#[test]
+fn rules_and_explain() {
+    let rules = stdout(&run(&["rules"]));
+    assert!(rules
+        .lines()
+        .any(|l| l.starts_with("missing-readiness-probe") && l.contains("warning")));
+    let explain = run(&["explain", "missing-liveness-probe"]);
+    assert_eq!(explain.status.code(), Some(0));
+    let text = stdout(&explain);
+    for section in [
+        "## What it does",
+        "## Why it matters",
+        "## Example",
+        "## Use instead",
+        "## References",
+    ] {
+        assert!(text.contains(section), "{section}");
+    }
+    assert_eq!(run(&["explain", "nope"]).status.code(), Some(2));
+}
+
+/// The bundled examples honour the whole contract: every rule stays silent on them, so a
+/// finding here is a false positive.
+#[test]
+fn bundled_examples_keep_the_contract() {
+    let o = run(&["lint", "testdata/examples", "--format", "json"]);
+    let v = json(&o);
+    assert_eq!(v["diagnostics"], serde_json::json!([]), "{}", stdout(&o));
+    assert_eq!(v["summary"]["objects"], 7);
+    assert_eq!(o.status.code(), Some(0));
+}
