@@ -21,33 +21,53 @@ fn is_marker(line: &str, marker: &str) -> bool {
 }
 
 /// Splits `text` at `---` (a new document starts on that line) and `...` (the document ends
-/// after that line). Chunks holding only comments and blank lines are dropped, except that a
-/// leading chunk is kept if it holds directives (`%YAML`).
+/// after that line). Chunks holding only comments and blank lines are dropped.
 pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
     let mut chunks = Vec::new();
     let mut start = 0usize;
     let mut start_line = 1u32;
-    let mut offset = 0usize;
-    let mut line_no = 1u32;
-    for line in text.split_inclusive('\n') {
-        let bare = line.trim_end_matches(['\n', '\r']);
-        if is_marker(bare, "---") && offset > start {
-            push_chunk(&mut chunks, &text[start..offset], start_line);
-            start = offset;
-            start_line = line_no;
-        }
-        offset += line.len();
-        line_no += 1;
-        if is_marker(bare, "...") {
-            push_chunk(&mut chunks, &text[start..offset], start_line);
-            start = offset;
-            start_line = line_no;
+    // Line number of `start`, advanced lazily by counting newlines between split points.
+    let bytes = text.as_bytes();
+    for at in marker_lines(text) {
+        let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        let bare = text[at..line_end].trim_end_matches(['\n', '\r']);
+        let (cut, next) = if is_marker(bare, "---") {
+            (at, at)
+        } else if is_marker(bare, "...") {
+            (line_end, line_end)
+        } else {
+            continue;
+        };
+        if cut > start {
+            push_chunk(&mut chunks, &text[start..cut], start_line);
+            start_line += count_newlines(&bytes[start..next]);
+            start = next;
         }
     }
     if start < text.len() {
         push_chunk(&mut chunks, &text[start..], start_line);
     }
     chunks
+}
+
+/// Byte offsets of lines that start with `---` or `...` (newlines found with SIMD `memchr`).
+fn marker_lines(text: &str) -> impl Iterator<Item = usize> + '_ {
+    let bytes = text.as_bytes();
+    let starts_marker = move |i: usize| {
+        bytes
+            .get(i..i + 3)
+            .is_some_and(|b| b == b"---" || b == b"...")
+    };
+    let first = starts_marker(0).then_some(0);
+    first.into_iter().chain(
+        memchr::memchr_iter(b'\n', bytes)
+            .map(|i| i + 1)
+            .filter(move |&i| starts_marker(i)),
+    )
+}
+
+fn count_newlines(bytes: &[u8]) -> u32 {
+    memchr::memchr_iter(b'\n', bytes).count() as u32
 }
 
 fn push_chunk<'a>(chunks: &mut Vec<Chunk<'a>>, text: &'a str, first_line: u32) {
