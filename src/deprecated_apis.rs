@@ -112,6 +112,26 @@ impl ApiRow {
     }
 }
 
+/// What to move to at a given target release (see [`Table::replacement_at`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Replacement<'t> {
+    pub api_version: &'t str,
+    /// Set when the kind changes too.
+    pub kind: Option<&'t str>,
+    /// The first release that serves it.
+    pub since: KubeVersion,
+}
+
+impl Replacement<'_> {
+    /// `networking.k8s.io/v1`, or `discovery.k8s.io/v1 EndpointSlice`.
+    pub fn name(&self) -> String {
+        match self.kind {
+            Some(kind) => format!("{} {kind}", self.api_version),
+            None => self.api_version.to_string(),
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Table {
     pub rows: Vec<ApiRow>,
@@ -147,15 +167,11 @@ pub fn describe_target(settings: &Settings, target: KubeVersion) -> String {
 }
 
 /// The end of both rules' messages: what replaces the apiVersion at the target release.
-pub fn replacement_clause(row: &ApiRow, target: KubeVersion) -> String {
-    match (row.replacement_name(), row.replacement_available_in) {
-        (Some(name), Some(since)) if target >= since => {
-            format!("use {name} (served since {since})")
-        }
-        (Some(name), Some(since)) => {
-            format!("its replacement {name} is served from {since} on")
-        }
-        _ => "there is no replacement API".to_string(),
+pub fn replacement_clause(replacement: Option<&Replacement<'_>>, target: KubeVersion) -> String {
+    match replacement {
+        Some(r) if target >= r.since => format!("use {} (served since {})", r.name(), r.since),
+        Some(r) => format!("its replacement {} is served from {} on", r.name(), r.since),
+        None => "there is no replacement API".to_string(),
     }
 }
 
@@ -168,6 +184,44 @@ impl Table {
 
     pub fn kinds(&self) -> BTreeSet<&str> {
         self.rows.iter().map(|r| r.kind.as_str()).collect()
+    }
+
+    /// The replacement to recommend for `row` at `target`. The table names the replacement of
+    /// its time, which may itself be gone (flowcontrol v1beta1 → v1beta2, removed in 1.29;
+    /// extensions/v1beta1 PodSecurityPolicy → policy/v1beta1, removed in 1.25 without a
+    /// successor), so the chain is followed: past a replacement the target no longer serves,
+    /// and past one it deprecates when the next is already served. `None`: nothing replaces
+    /// it at the target.
+    pub fn replacement_at<'t>(
+        &'t self,
+        row: &'t ApiRow,
+        target: KubeVersion,
+    ) -> Option<Replacement<'t>> {
+        let first = |r: &'t ApiRow| {
+            Some(Replacement {
+                api_version: r.replacement.as_deref()?,
+                kind: r.replacement_kind.as_deref(),
+                since: r.replacement_available_in?,
+            })
+        };
+        let mut current = first(row)?;
+        // Each step moves to another row; more steps than rows would be a cycle.
+        for _ in 0..self.rows.len() {
+            let kind = current.kind.unwrap_or(&row.kind);
+            let Some(next) = self.find(current.api_version, kind) else {
+                return Some(current);
+            };
+            let after = first(next).map(|r| Replacement {
+                kind: r.kind.or(current.kind),
+                ..r
+            });
+            current = match (next.status(target), after) {
+                (Status::Removed, after) => after?,
+                (Status::Deprecated, Some(after)) if after.since <= target => after,
+                _ => return Some(current),
+            };
+        }
+        Some(current)
     }
 
     /// Reads and checks the table: one YAML document holding a list of rows.
@@ -350,35 +404,36 @@ impl RowReader<'_, '_> {
 }
 
 /// The help of both rules: what to write instead, then every note.
-pub fn help(row: &ApiRow, target: KubeVersion) -> String {
-    let (mut s, before_notes) = match (row.replacement.as_deref(), row.replacement_available_in) {
-        (Some(api), Some(since)) => {
-            let mut s = match &row.replacement_kind {
+pub fn help(row: &ApiRow, replacement: Option<&Replacement<'_>>, target: KubeVersion) -> String {
+    let (mut s, before_notes) = match replacement {
+        Some(r) => {
+            let mut s = match r.kind {
                 Some(kind) => format!(
-                    "replace this {} with `apiVersion: {api}` `kind: {kind}` objects",
-                    row.kind
+                    "replace this {} with `apiVersion: {}` `kind: {kind}` objects",
+                    row.kind, r.api_version
                 ),
                 None => format!(
-                    "change `apiVersion: {}` to `apiVersion: {api}`",
-                    row.api_version
+                    "change `apiVersion: {}` to `apiVersion: {}`",
+                    row.api_version, r.api_version
                 ),
             };
-            if target < since {
+            if target < r.since {
                 let _ = write!(
                     s,
-                    " once the cluster runs {since} or later ({api} is not served before {since})"
+                    " once the cluster runs {} or later ({} is not served before {})",
+                    r.since, r.api_version, r.since
                 );
             }
             (s, "; also:")
         }
-        _ if row.notes.is_empty() => (
+        None if row.notes.is_empty() => (
             format!(
                 "{} {} has no replacement API; remove the object",
                 row.api_version, row.kind
             ),
             "",
         ),
-        _ => ("there is no apiVersion to switch to:".to_string(), ""),
+        None => ("there is no apiVersion to switch to:".to_string(), ""),
     };
     if !row.notes.is_empty() {
         s.push_str(before_notes);
@@ -625,11 +680,59 @@ mod tests {
         let hpa = t
             .find("autoscaling/v2beta1", "HorizontalPodAutoscaler")
             .unwrap();
-        let h = help(hpa, v("1.22"));
+        let at = |target: &str| help(hpa, t.replacement_at(hpa, v(target)).as_ref(), v(target));
+        let h = at("1.22");
         assert!(h.starts_with("change `apiVersion: autoscaling/v2beta1` to `apiVersion: autoscaling/v2` once the cluster runs 1.23"), "{h}");
         assert_eq!(h.matches("\n- ").count(), hpa.notes.len());
-        let h = help(hpa, v("1.25"));
-        assert!(!h.contains("once the cluster"), "{h}");
+        assert!(!at("1.25").contains("once the cluster"));
+    }
+
+    #[test]
+    fn replacements_that_are_gone_are_followed() {
+        let t = table().unwrap();
+        let name = |api: &str, kind: &str, target: &str| {
+            let row = t.find(api, kind).unwrap();
+            t.replacement_at(row, v(target))
+                .map(|r| (r.name(), r.since.to_string()))
+        };
+        let fc = "flowcontrol.apiserver.k8s.io/v1beta1";
+        let pair = |a: &str, b: &str| Some((a.to_string(), b.to_string()));
+        // v1beta2 is served and not deprecated yet.
+        assert_eq!(
+            name(fc, "FlowSchema", "1.25"),
+            pair("flowcontrol.apiserver.k8s.io/v1beta2", "1.23")
+        );
+        // Deprecated in 1.26, but v1 is not served before 1.29: still v1beta2.
+        assert_eq!(
+            name(fc, "FlowSchema", "1.28"),
+            pair("flowcontrol.apiserver.k8s.io/v1beta2", "1.23")
+        );
+        // v1beta2 is removed in 1.29.
+        assert_eq!(
+            name(fc, "PriorityLevelConfiguration", "1.29"),
+            pair("flowcontrol.apiserver.k8s.io/v1", "1.29")
+        );
+        assert_eq!(
+            name(fc, "FlowSchema", "1.33"),
+            pair("flowcontrol.apiserver.k8s.io/v1", "1.29")
+        );
+        // extensions PSP → policy/v1beta1, which 1.25 removes without a successor.
+        assert_eq!(
+            name("extensions/v1beta1", "PodSecurityPolicy", "1.22"),
+            pair("policy/v1beta1", "1.10")
+        );
+        assert_eq!(
+            name("extensions/v1beta1", "PodSecurityPolicy", "1.25"),
+            None
+        );
+        assert_eq!(
+            name("v1", "Endpoints", "1.33"),
+            pair("discovery.k8s.io/v1 EndpointSlice", "1.21")
+        );
+        assert_eq!(
+            name("apps/v1beta1", "Deployment", "1.33"),
+            pair("apps/v1", "1.9")
+        );
     }
 
     #[test]

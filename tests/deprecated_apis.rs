@@ -102,8 +102,13 @@ fn messages_name_the_release_and_the_replacement() {
         let release = release.as_deref().unwrap_or("not scheduled for removal");
         assert!(d.message.contains(release), "{}", d.message);
         assert!(d.message.contains(&format!("row-{i}")), "{}", d.message);
-        match row.replacement_name() {
-            Some(r) => assert!(d.message.contains(&format!(" {r} ")), "{}", d.message),
+        let target = row.removed_in.unwrap_or(row.deprecated_in);
+        match table.replacement_at(row, target) {
+            Some(r) => assert!(
+                d.message.contains(&format!(" {} ", r.name())),
+                "{}",
+                d.message
+            ),
             None => assert!(d.message.contains("no replacement API"), "{}", d.message),
         }
         let help = d.help.as_deref().unwrap_or("");

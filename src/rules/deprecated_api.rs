@@ -83,6 +83,7 @@ impl Rule for DeprecatedApi {
             Some(r) => format!("removed in {r}"),
             None => "not scheduled for removal".to_string(),
         };
+        let replacement = table.replacement_at(row, target);
         out.push(
             obj.diag(
                 &META,
@@ -94,10 +95,10 @@ impl Rule for DeprecatedApi {
                     row.api_version,
                     row.deprecated_in,
                     deprecated_apis::describe_target(cx.settings, target),
-                    deprecated_apis::replacement_clause(row, target),
+                    deprecated_apis::replacement_clause(replacement.as_ref(), target),
                 ),
             )
-            .help(deprecated_apis::help(row, target)),
+            .help(deprecated_apis::help(row, replacement.as_ref(), target)),
         );
     }
 }

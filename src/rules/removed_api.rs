@@ -75,6 +75,7 @@ impl Rule for RemovedApi {
         let (Status::Removed, Some(removed_in)) = (row.status(target), row.removed_in) else {
             return;
         };
+        let replacement = table.replacement_at(row, target);
         out.push(
             obj.diag(
                 &META,
@@ -85,10 +86,10 @@ impl Rule for RemovedApi {
                     obj.display_name(),
                     row.api_version,
                     deprecated_apis::describe_target(cx.settings, target),
-                    deprecated_apis::replacement_clause(row, target),
+                    deprecated_apis::replacement_clause(replacement.as_ref(), target),
                 ),
             )
-            .help(deprecated_apis::help(row, target)),
+            .help(deprecated_apis::help(row, replacement.as_ref(), target)),
         );
     }
 }
