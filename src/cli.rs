@@ -5,8 +5,10 @@ use std::io::{IsTerminal, Read, Write};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::deprecated_apis;
 use crate::diagnostic::Severity;
 use crate::engine::{self, Report};
+use crate::kube_version::KubeVersion;
 use crate::output;
 use crate::rules;
 use crate::settings::Settings;
@@ -84,6 +86,9 @@ struct LintArgs {
     /// Namespace of objects without `metadata.namespace`.
     #[arg(long, value_name = "NS", default_value = "default")]
     namespace: String,
+    /// The Kubernetes release to check API versions against.
+    #[arg(long, value_name = "X.Y", value_parser = parse_kubernetes_version, help = kubernetes_version_help())]
+    kubernetes_version: Option<KubeVersion>,
     /// Zones the platform spreads workloads over.
     #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
     zones: u32,
@@ -105,6 +110,25 @@ struct LintArgs {
     /// Print only the findings, no summary.
     #[arg(short, long)]
     quiet: bool,
+}
+
+fn parse_kubernetes_version(s: &str) -> Result<KubeVersion, String> {
+    s.parse()
+}
+
+/// `--kubernetes-version`'s help, with the default read from the deprecated-API table.
+fn kubernetes_version_help() -> String {
+    let default = match deprecated_apis::table() {
+        Ok(t) => format!(
+            "{}, the newest release in the deprecated-API table",
+            t.newest
+        ),
+        Err(_) => "the newest release in the deprecated-API table".to_string(),
+    };
+    format!(
+        "The Kubernetes release to check API versions against (`1.29`, `v1.29` or `1.29.3`) \
+         [default: {default}]"
+    )
 }
 
 /// Runs the command line and returns the exit code.
@@ -197,6 +221,7 @@ fn lint(args: LintArgs) -> i32 {
         select,
         ignore,
         jobs: args.jobs,
+        kubernetes_version: args.kubernetes_version,
         ..Settings::default()
     };
     let filters = match Filters::new(&args.include, &args.exclude) {
@@ -265,5 +290,46 @@ pub fn exit_code(report: &Report, settings: &Settings, never: bool) -> i32 {
         EXIT_FINDINGS
     } else {
         EXIT_CLEAN
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kubernetes_version(args: &[&str]) -> Result<Option<KubeVersion>, clap::Error> {
+        let argv = ["kube-contract", "lint"].iter().chain(args);
+        match Cli::try_parse_from(argv)?.command {
+            Command::Lint(a) => Ok(a.kubernetes_version),
+            _ => unreachable!("lint was parsed"),
+        }
+    }
+
+    #[test]
+    fn kubernetes_version_accepts_the_three_spellings() {
+        let v125 = Some(KubeVersion::new(1, 25));
+        assert_eq!(kubernetes_version(&[]).unwrap(), None);
+        for spelling in ["1.25", "v1.25", "1.25.16"] {
+            assert_eq!(
+                kubernetes_version(&["--kubernetes-version", spelling]).unwrap(),
+                v125
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_kubernetes_version_is_a_usage_error() {
+        for bad in ["1", "1.x", "latest", "1.25-gke.100"] {
+            let e = kubernetes_version(&["--kubernetes-version", bad]).unwrap_err();
+            assert!(e.use_stderr(), "{bad}: exits with 2");
+            assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation);
+            assert!(e.to_string().contains("1.29, v1.29 or 1.29.3"), "{e}");
+        }
+    }
+
+    #[test]
+    fn help_names_the_default_release() {
+        let newest = deprecated_apis::table().unwrap().newest;
+        assert!(kubernetes_version_help().contains(&format!("[default: {newest}, ")));
     }
 }

@@ -65,5 +65,9 @@ pub fn generated_files() -> Vec<(String, String)> {
     for m in rules::all_metas() {
         v.push((format!("docs/rules/{}.md", m.id), rule_page(m)));
     }
+    v.push((
+        "docs/deprecated-apis.md".to_string(),
+        crate::deprecated_apis::docs_page(),
+    ));
     v
 }

@@ -1,10 +1,12 @@
 //! kube-contract: lints Kubernetes manifests against the zero-downtime developer contract.
 
 pub mod cli;
+pub mod deprecated_apis;
 pub mod diagnostic;
 pub mod docs;
 pub mod engine;
 pub mod index;
+pub mod kube_version;
 pub mod model;
 pub mod output;
 pub mod rule;

@@ -3,6 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostic::Severity;
+use crate::kube_version::KubeVersion;
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -22,6 +23,9 @@ pub struct Settings {
     pub options: BTreeMap<String, BTreeMap<String, String>>,
     /// Worker threads (0: one per core).
     pub jobs: usize,
+    /// The Kubernetes release to check API versions against (`None`: the newest release the
+    /// deprecated-API table knows).
+    pub kubernetes_version: Option<KubeVersion>,
 }
 
 impl Default for Settings {
@@ -35,6 +39,7 @@ impl Default for Settings {
             severities: BTreeMap::new(),
             options: BTreeMap::new(),
             jobs: 0,
+            kubernetes_version: None,
         }
     }
 }

@@ -2,15 +2,19 @@
 
 use crate::rule::{Rule, RuleMeta};
 
+pub mod deprecated_api;
 pub mod invalid_field_type;
 pub mod missing_liveness_probe;
 pub mod missing_readiness_probe;
 pub mod parse_error;
+pub mod removed_api;
 
 /// Rules that check objects.
 pub static RULES: &[&dyn Rule] = &[
+    &deprecated_api::DeprecatedApi,
     &missing_liveness_probe::MissingLivenessProbe,
     &missing_readiness_probe::MissingReadinessProbe,
+    &removed_api::RemovedApi,
 ];
 
 /// Findings the loader itself reports (no object check).

@@ -108,6 +108,8 @@ impl<'a> Tree<'a> {
         let mut scratch: Vec<NodeId> = Vec::with_capacity(64);
         let mut anchors: Vec<Option<NodeId>> = Vec::new();
         let mut documents = 0usize;
+        let source = text;
+        let mut line_starts: Vec<usize> = Vec::new();
 
         for event in Parser::new_from_str(text) {
             let (event, span) = event.map_err(|e| ParseError {
@@ -131,6 +133,17 @@ impl<'a> Tree<'a> {
                     continue;
                 }
                 Event::Scalar(text, style, anchor, tag) => {
+                    let end = match style {
+                        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => quoted_end(
+                            source,
+                            &mut line_starts,
+                            &span.start,
+                            style == ScalarStyle::SingleQuoted,
+                            line_offset,
+                        )
+                        .unwrap_or(end),
+                        _ => end,
+                    };
                     if style != ScalarStyle::Plain {
                         tree.string_spans.push(Span::new(start, end));
                     }
@@ -471,6 +484,64 @@ impl<'a> Tree<'a> {
     }
 }
 
+/// Where a quoted scalar ends: after its closing quote. saphyr ends its span after the blanks
+/// and the comment that follow the scalar on its line. `None` when the text at `start` is not
+/// the expected quote (the caller then keeps the parser's end).
+fn quoted_end(
+    source: &str,
+    line_starts: &mut Vec<usize>,
+    start: &saphyr_parser::Marker,
+    single: bool,
+    line_offset: u32,
+) -> Option<Pos> {
+    if line_starts.is_empty() {
+        line_starts.push(0);
+        line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+    }
+    let line_start = *line_starts.get(start.line().checked_sub(1)?)?;
+    let quote = if single { '\'' } else { '"' };
+    let mut chars = source
+        .get(line_start..)?
+        .chars()
+        .skip(start.col())
+        .peekable();
+    if chars.next()? != quote {
+        return None;
+    }
+    let mut line = start.line();
+    // 0-based column of the next character.
+    let mut col = start.col() + 1;
+    while let Some(c) = chars.next() {
+        col += 1;
+        match c {
+            '\n' => {
+                line += 1;
+                col = 0;
+            }
+            '\\' if !single => match chars.next() {
+                Some('\n') => {
+                    line += 1;
+                    col = 0;
+                }
+                Some(_) => col += 1,
+                None => return None,
+            },
+            '\'' if single && chars.peek() == Some(&'\'') => {
+                chars.next();
+                col += 1;
+            }
+            c if c == quote => {
+                return Some(Pos {
+                    line: (line as u32).saturating_add(line_offset),
+                    column: col as u32 + 1,
+                })
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 fn record_anchor(anchors: &mut Vec<Option<NodeId>>, anchor: usize, id: NodeId) {
     if anchors.len() <= anchor {
         anchors.resize(anchor + 1, None);
@@ -484,6 +555,40 @@ mod tests {
 
     fn tree(s: &str) -> Tree<'_> {
         Tree::parse(s, 1).unwrap().unwrap()
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_closing_quote() {
+        let t = tree(
+            "a: \"x/y\"   # note \"q\"\nb: 'it''s' # c\nc: \"\\\"é\\\"\" #\nd: {e: \"f\" }\ng: \"h\n  i\"  # c\n",
+        );
+        let root = t.root().unwrap();
+        let end = |k: &str| t.span(t.get(root, k).unwrap()).end;
+        assert_eq!(end("a"), Pos { line: 1, column: 9 });
+        assert_eq!(
+            end("b"),
+            Pos {
+                line: 2,
+                column: 11
+            }
+        );
+        assert_eq!(t.str(t.get(root, "c").unwrap()), Some("\"é\""));
+        assert_eq!(
+            end("c"),
+            Pos {
+                line: 3,
+                column: 11
+            }
+        );
+        let e = t.path(root, &["d", "e"]).unwrap();
+        assert_eq!(
+            t.span(e).end,
+            Pos {
+                line: 4,
+                column: 11
+            }
+        );
+        assert_eq!(end("g"), Pos { line: 6, column: 5 });
     }
 
     #[test]

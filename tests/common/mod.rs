@@ -60,6 +60,7 @@ fn apply_setting(s: &mut Settings, k: &str, v: &str) {
     match k {
         "zones" => s.zones = v.parse().expect("zones"),
         "namespace" => s.namespace = v.to_string(),
+        "kubernetes-version" => s.kubernetes_version = Some(v.parse().expect("kubernetes-version")),
         _ => match k.split_once('.') {
             Some((rule, option)) => {
                 s.options
