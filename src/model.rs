@@ -13,6 +13,7 @@ use crate::rule::RuleMeta;
 use crate::rules::invalid_field_type;
 use crate::selector::{Labels, Operator, Requirement, Selector};
 use crate::span::Span;
+use crate::wait::{Wait, WaitAt};
 use crate::yaml::{NodeId, Tree, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -166,6 +167,9 @@ pub struct Container {
     pub liveness_probe: Option<Probe>,
     pub startup_probe: Option<Probe>,
     pub pre_stop: Option<Spanned<Handler>>,
+    /// What the preStop hook waits before SIGTERM ([`Handler::wait`]), at the words that say
+    /// it: the `sleep` command, the `seconds` of the native action, or the `httpGet` action.
+    pub pre_stop_wait: Option<Spanned<Wait>>,
 }
 
 impl Container {
@@ -981,16 +985,21 @@ impl Extractor<'_, '_, '_> {
         let liveness_probe = self.probe(c, "livenessProbe", &label);
         let startup_probe = self.probe(c, "startupProbe", &label);
         let lpath = format!("{label}.lifecycle");
-        let pre_stop = self
-            .map(c, "lifecycle", &lpath)
-            .and_then(|l| {
-                let h = self.map(l, "preStop", &format!("{lpath}.preStop"))?;
-                Some((l, h))
-            })
-            .map(|(l, h)| {
-                let span = self.entry_span(l, "preStop").unwrap_or(self.span(h));
-                Spanned::new(self.handler(h, &format!("{lpath}.preStop")), span)
-            });
+        let pre_stop_node = self.map(c, "lifecycle", &lpath).and_then(|l| {
+            let h = self.map(l, "preStop", &format!("{lpath}.preStop"))?;
+            Some((l, h))
+        });
+        let pre_stop = pre_stop_node.map(|(l, h)| {
+            let span = self.entry_span(l, "preStop").unwrap_or(self.span(h));
+            Spanned::new(self.handler(h, &format!("{lpath}.preStop")), span)
+        });
+        let pre_stop_wait = match (&pre_stop, pre_stop_node) {
+            (Some(p), Some((_, h))) => p
+                .value
+                .wait()
+                .map(|(wait, at)| Spanned::new(wait, self.wait_span(h, at).unwrap_or(p.span))),
+            _ => None,
+        };
         Some(Container {
             name,
             span,
@@ -1001,7 +1010,39 @@ impl Extractor<'_, '_, '_> {
             liveness_probe,
             startup_probe,
             pre_stop,
+            pre_stop_wait,
         })
+    }
+
+    /// The words of a preStop handler `h` that hold its wait (see [`Handler::wait`]).
+    fn wait_span(&self, h: NodeId, at: WaitAt) -> Option<Span> {
+        match at {
+            WaitAt::Command { first, last } => {
+                let command = self.tree.path(h, &["exec", "command"])?;
+                // The same items, in the same order, as `Handler::Exec::command`.
+                let words: Vec<NodeId> = self
+                    .tree
+                    .items(command)
+                    .iter()
+                    .copied()
+                    .filter(|&i| matches!(self.tree.value(i), Some(Value::Str(_))))
+                    .collect();
+                let first = self.span(*words.get(first)?);
+                let last = self.span(*words.get(last)?);
+                // `["sleep", "20"]` as a whole; in a block list, the line of `- sleep`.
+                Some(if first.start.line == last.end.line {
+                    first.to(last)
+                } else {
+                    first
+                })
+            }
+            WaitAt::SleepAction => {
+                let sleep = self.tree.get(h, "sleep")?;
+                self.entry_span(sleep, "seconds")
+                    .or_else(|| self.entry_span(h, "sleep"))
+            }
+            WaitAt::HttpGet => self.entry_span(h, "httpGet"),
+        }
     }
 
     fn probe(&mut self, c: NodeId, key: &str, label: &str) -> Option<Probe> {
