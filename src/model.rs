@@ -207,6 +207,9 @@ pub struct Probe {
     pub timeout_seconds: Option<i64>,
     pub failure_threshold: Option<i64>,
     pub success_threshold: Option<i64>,
+    /// A field of the probe had the wrong type (an `invalid-field-type` finding, e.g. an
+    /// unrendered `${PERIOD}`), so what the probe does is not fully known.
+    pub has_invalid_field: bool,
 }
 
 /// A probe or lifecycle handler.
@@ -1049,8 +1052,9 @@ impl Extractor<'_, '_, '_> {
         let path = format!("{label}.{key}");
         let p = self.map(c, key, &path)?;
         let span = self.entry_span(c, key).unwrap_or(self.span(p));
+        let reported = self.diagnostics.len();
         let handler = self.handler(p, &path);
-        Some(Probe {
+        let mut probe = Probe {
             span,
             handler,
             initial_delay_seconds: self
@@ -1072,7 +1076,10 @@ impl Extractor<'_, '_, '_> {
             success_threshold: self
                 .int(p, "successThreshold", &format!("{path}.successThreshold"))
                 .map(|v| v.value),
-        })
+            has_invalid_field: false,
+        };
+        probe.has_invalid_field = self.diagnostics.len() > reported;
+        Some(probe)
     }
 
     fn handler(&mut self, h: NodeId, path: &str) -> Handler {

@@ -98,6 +98,10 @@ impl Rule for IdenticalProbes {
             let (Some(ready), Some(live)) = (&c.readiness_probe, &c.liveness_probe) else {
                 continue;
             };
+            // A field of the wrong type (an unrendered template) hides what the probe does.
+            if ready.has_invalid_field || live.has_invalid_field {
+                continue;
+            }
             if !same_check(c, &ready.handler, &live.handler) {
                 continue;
             }
@@ -196,7 +200,7 @@ fn same_check(c: &Container, a: &Handler, b: &Handler) -> bool {
                 port: o2,
                 service: s2,
             },
-        ) => o1 == o2 && host(s1) == host(s2),
+        ) => o1.is_some() && o1 == o2 && host(s1) == host(s2),
         _ => false,
     }
 }

@@ -1,5 +1,5 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::{Container, Handler, Object, Spec, LONG_RUNNING_KINDS};
+use crate::model::{Container, ContainerPort, Handler, Object, Spec, LONG_RUNNING_KINDS};
 use crate::rule::{Context, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -11,7 +11,8 @@ pub static META: RuleMeta = RuleMeta {
 before the container gets SIGTERM. A container serves traffic when it declares `ports`, or when \
 a Service among the inputs selects its pod and no container of the pod declares a port (the \
 Service then reaches a port that is simply not declared, so every app container of the pod is \
-considered).\n\n\
+considered). Ports named for health checks only (a name containing `health`, or `livez`, \
+`readyz`), which the kubelet's probes use and no load balancer does, do not count.\n\n\
 A wait is a preStop `exec` that runs `sleep N`: `[\"sleep\", \"20\"]`, `sleep 20s`, `sleep 1m`, \
 `[\"/bin/sh\", \"-c\", \"sleep 20\"]`, `[\"/bin/bash\", \"-c\", \"sleep 20\"]`, or a script that \
 sleeps before doing more, such as `[\"sh\", \"-c\", \"sleep 5 && nginx -s quit\"]`; the native \
@@ -100,18 +101,24 @@ impl Rule for MissingPrestopSleep {
         let Some(w) = obj.workload() else { return };
         let t = &w.template;
         let app_waits = t.containers.iter().any(|c| c.pre_stop_wait.is_some());
-        let declares_ports = t.long_running_containers().any(|c| !c.ports.is_empty());
+        let declares_ports = t.long_running_containers().any(serves_on_ports);
         // Only needed when no port is declared: a Service then reaches an undeclared one.
         let service = if declares_ports || app_waits {
             None
         } else {
-            cx.index.services_for(obj).into_iter().next()
+            // The Service written next to the workload names it best.
+            let services = cx.index.services_for(obj);
+            services
+                .iter()
+                .find(|s| s.file == obj.file)
+                .or(services.first())
+                .copied()
         };
         for c in t.long_running_containers() {
             if c.pre_stop_wait.is_some() || (c.is_sidecar && app_waits) {
                 continue;
             }
-            let serves = if !c.ports.is_empty() {
+            let serves = if serves_on_ports(c) {
                 Serves::Ports(ports(c))
             } else if let (Some(svc), false) = (service, c.is_sidecar) {
                 Serves::Service(svc)
@@ -123,10 +130,25 @@ impl Rule for MissingPrestopSleep {
     }
 }
 
+/// A port that only the kubelet's probes use, by its name (`healthz`, `health`,
+/// `tcp-health-port`, `livez`, `readyz`): no load balancer sends it requests.
+fn is_health_port(p: &ContainerPort) -> bool {
+    p.name.as_deref().is_some_and(|n| {
+        let n = n.to_ascii_lowercase();
+        n.contains("health") || n == "livez" || n == "readyz"
+    })
+}
+
+/// The container declares a port other than a health-check port.
+fn serves_on_ports(c: &Container) -> bool {
+    c.ports.iter().any(|p| !is_health_port(p))
+}
+
 fn ports(c: &Container) -> String {
     let shown: Vec<String> = c
         .ports
         .iter()
+        .filter(|p| !is_health_port(p))
         .map(|p| match (p.container_port, &p.name) {
             (Some(n), _) => n.to_string(),
             (None, Some(name)) => name.clone(),
