@@ -11,7 +11,9 @@ pub static META: RuleMeta = RuleMeta {
 before the container gets SIGTERM. A container serves traffic when it declares `ports`, or when \
 a Service among the inputs selects its pod and no container of the pod declares a port (the \
 Service then reaches a port that is simply not declared, so every app container of the pod is \
-considered). Ports named for health checks only (a name containing `health`, or `livez`, \
+considered, unless one of them already waits). Only the Services among the inputs of one run \
+are seen: a Service kept in another repository does not make a container without ports \
+serving. Ports named for health checks only (a name containing `health`, or `livez`, \
 `readyz`), which the kubelet's probes use and no load balancer does, do not count.\n\n\
 A wait is a preStop `exec` that runs `sleep N`: `[\"sleep\", \"20\"]`, `sleep 20s`, `sleep 1m`, \
 `[\"/bin/sh\", \"-c\", \"sleep 20\"]`, `[\"/bin/bash\", \"-c\", \"sleep 20\"]`, or a script that \
