@@ -15,4 +15,5 @@ pub mod selector;
 pub mod settings;
 pub mod source;
 pub mod span;
+pub mod wait;
 pub mod yaml;

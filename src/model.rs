@@ -13,6 +13,7 @@ use crate::rule::RuleMeta;
 use crate::rules::invalid_field_type;
 use crate::selector::{Labels, Operator, Requirement, Selector};
 use crate::span::Span;
+use crate::wait::{Wait, WaitAt};
 use crate::yaml::{NodeId, Tree, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -96,7 +97,7 @@ pub struct Object {
     /// The object's mapping: where it starts, for findings about the object as a whole.
     pub span: Span,
     pub labels: Labels,
-    /// Annotations under [`ANNOTATION_PREFIX`] only.
+    /// Only the annotations rules read ([`keeps_annotation`]).
     pub annotations: Vec<(String, Spanned<String>)>,
     pub has_owner_references: bool,
     pub spec: Spec,
@@ -167,6 +168,9 @@ pub struct Container {
     pub liveness_probe: Option<Box<Probe>>,
     pub startup_probe: Option<Box<Probe>>,
     pub pre_stop: Option<Spanned<Handler>>,
+    /// What the preStop hook waits before SIGTERM ([`Handler::wait`]), at the words that say
+    /// it: the `sleep` command, the `seconds` of the native action, or the `httpGet` action.
+    pub pre_stop_wait: Option<Spanned<Wait>>,
 }
 
 impl Container {
@@ -204,6 +208,9 @@ pub struct Probe {
     pub timeout_seconds: Option<i64>,
     pub failure_threshold: Option<i64>,
     pub success_threshold: Option<i64>,
+    /// A field of the probe had the wrong type (an `invalid-field-type` finding, e.g. an
+    /// unrendered `${PERIOD}`), so what the probe does is not fully known.
+    pub has_invalid_field: bool,
 }
 
 /// A probe or lifecycle handler.
@@ -311,6 +318,14 @@ impl Object {
 
 /// Annotations under this prefix are kept in the model (see `Object::annotations`).
 pub const ANNOTATION_PREFIX: &str = "kube-contract.io/";
+
+/// Other annotations rules read, kept in the model too.
+pub const KEPT_ANNOTATIONS: &[&str] = &["helm.sh/hook"];
+
+/// Whether the model keeps an annotation.
+pub fn keeps_annotation(key: &str) -> bool {
+    key.starts_with(ANNOTATION_PREFIX) || KEPT_ANNOTATIONS.contains(&key)
+}
 
 /// Kinds that run pods, with where their pod template sits.
 pub const WORKLOAD_KINDS: &[&str] = &[
@@ -603,13 +618,11 @@ impl Extractor<'_, '_, '_> {
         out
     }
 
-    /// The annotations kube-contract reads (`kube-contract.io/…`). Others are type-checked
+    /// The annotations kube-contract reads ([`keeps_annotation`]). Others are type-checked
     /// but not kept: annotations can be large (`last-applied-configuration` holds a whole
     /// object) and the model of every object stays in memory for the run.
     fn annotations(&mut self, meta: NodeId, path: &str) -> Vec<(String, Spanned<String>)> {
-        self.string_map(meta, "annotations", path, |k| {
-            k.starts_with(ANNOTATION_PREFIX)
-        })
+        self.string_map(meta, "annotations", path, keeps_annotation)
     }
 
     fn labels(&mut self, map: NodeId, key: &str, path: &str) -> Labels {
@@ -1004,16 +1017,21 @@ impl Extractor<'_, '_, '_> {
         let liveness_probe = self.probe(c, "livenessProbe", &label);
         let startup_probe = self.probe(c, "startupProbe", &label);
         let lpath = format!("{label}.lifecycle");
-        let pre_stop = self
-            .map(c, "lifecycle", &lpath)
-            .and_then(|l| {
-                let h = self.map(l, "preStop", &format!("{lpath}.preStop"))?;
-                Some((l, h))
-            })
-            .map(|(l, h)| {
-                let span = self.entry_span(l, "preStop").unwrap_or(self.span(h));
-                Spanned::new(self.handler(h, &format!("{lpath}.preStop")), span)
-            });
+        let pre_stop_node = self.map(c, "lifecycle", &lpath).and_then(|l| {
+            let h = self.map(l, "preStop", &format!("{lpath}.preStop"))?;
+            Some((l, h))
+        });
+        let pre_stop = pre_stop_node.map(|(l, h)| {
+            let span = self.entry_span(l, "preStop").unwrap_or(self.span(h));
+            Spanned::new(self.handler(h, &format!("{lpath}.preStop")), span)
+        });
+        let pre_stop_wait = match (&pre_stop, pre_stop_node) {
+            (Some(p), Some((_, h))) => p
+                .value
+                .wait()
+                .map(|(wait, at)| Spanned::new(wait, self.wait_span(h, at).unwrap_or(p.span))),
+            _ => None,
+        };
         Some(Container {
             name,
             span,
@@ -1024,15 +1042,48 @@ impl Extractor<'_, '_, '_> {
             liveness_probe,
             startup_probe,
             pre_stop,
+            pre_stop_wait,
         })
+    }
+
+    /// The words of a preStop handler `h` that hold its wait (see [`Handler::wait`]).
+    fn wait_span(&self, h: NodeId, at: WaitAt) -> Option<Span> {
+        match at {
+            WaitAt::Command { first, last } => {
+                let command = self.tree.path(h, &["exec", "command"])?;
+                // The same items, in the same order, as `Handler::Exec::command`.
+                let words: Vec<NodeId> = self
+                    .tree
+                    .items(command)
+                    .iter()
+                    .copied()
+                    .filter(|&i| matches!(self.tree.value(i), Some(Value::Str(_))))
+                    .collect();
+                let first = self.span(*words.get(first)?);
+                let last = self.span(*words.get(last)?);
+                // `["sleep", "20"]` as a whole; in a block list, the line of `- sleep`.
+                Some(if first.start.line == last.end.line {
+                    first.to(last)
+                } else {
+                    first
+                })
+            }
+            WaitAt::SleepAction => {
+                let sleep = self.tree.get(h, "sleep")?;
+                self.entry_span(sleep, "seconds")
+                    .or_else(|| self.entry_span(h, "sleep"))
+            }
+            WaitAt::HttpGet => self.entry_span(h, "httpGet"),
+        }
     }
 
     fn probe(&mut self, c: NodeId, key: &str, label: &str) -> Option<Box<Probe>> {
         let path = format!("{label}.{key}");
         let p = self.map(c, key, &path)?;
         let span = self.entry_span(c, key).unwrap_or(self.span(p));
+        let reported = self.diagnostics.len();
         let handler = self.handler(p, &path);
-        Some(Box::new(Probe {
+        let mut probe = Probe {
             span,
             handler,
             initial_delay_seconds: self
@@ -1054,7 +1105,10 @@ impl Extractor<'_, '_, '_> {
             success_threshold: self
                 .int(p, "successThreshold", &format!("{path}.successThreshold"))
                 .map(|v| v.value),
-        }))
+            has_invalid_field: false,
+        };
+        probe.has_invalid_field = self.diagnostics.len() > reported;
+        Some(Box::new(probe))
     }
 
     fn handler(&mut self, h: NodeId, path: &str) -> Handler {

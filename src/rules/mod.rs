@@ -2,19 +2,29 @@
 
 use crate::rule::{Rule, RuleMeta};
 
+pub mod bare_pod;
 pub mod deprecated_api;
+pub mod identical_probes;
 pub mod invalid_field_type;
 pub mod missing_liveness_probe;
+pub mod missing_prestop_sleep;
 pub mod missing_readiness_probe;
 pub mod parse_error;
+pub mod prestop_exceeds_grace_period;
 pub mod removed_api;
+pub mod zero_grace_period;
 
 /// Rules that check objects.
 pub static RULES: &[&dyn Rule] = &[
+    &bare_pod::BarePod,
     &deprecated_api::DeprecatedApi,
+    &identical_probes::IdenticalProbes,
     &missing_liveness_probe::MissingLivenessProbe,
+    &missing_prestop_sleep::MissingPrestopSleep,
     &missing_readiness_probe::MissingReadinessProbe,
+    &prestop_exceeds_grace_period::PrestopExceedsGracePeriod,
     &removed_api::RemovedApi,
+    &zero_grace_period::ZeroGracePeriod,
 ];
 
 /// Findings the loader itself reports (no object check).

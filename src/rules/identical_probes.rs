@@ -1,0 +1,251 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Container, Handler, IntOrString, Object, Probe, LONG_RUNNING_KINDS};
+use crate::rule::{Context, Rule, RuleMeta};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "identical-probes",
+    severity: Severity::Warning,
+    summary: "A container's livenessProbe is the same check with the same timing as its readinessProbe",
+    kinds: LONG_RUNNING_KINDS,
+    what_it_does: "Reports a container whose `livenessProbe` and `readinessProbe` run the same \
+check with the same timing. The same check means the same handler and target: the `exec` \
+command, the `httpGet` path, port, host and scheme, the `tcpSocket` port and host, or the `grpc` \
+port and service. Named ports (`port: http`) are resolved to the container's `ports` before \
+comparing, and an absent `path` is `/`. The same timing means equal `initialDelaySeconds`, \
+`periodSeconds`, `timeoutSeconds` and `failureThreshold` once Kubernetes' defaults (0, 10, 1 \
+and 3) are filled in. A liveness probe on the same endpoint that is more tolerant (a higher \
+`failureThreshold`, a longer `periodSeconds` or `timeoutSeconds`) is the recommended pattern and \
+is not reported.\n\n\
+Every long-running container is checked: the containers of a Pod, Deployment, StatefulSet, \
+DaemonSet, ReplicaSet or ReplicationController and its sidecars (init containers with \
+`restartPolicy: Always`), whose readiness also decides whether the pod receives traffic. \
+Ordinary init containers cannot have probes; Jobs and CronJobs are not checked.",
+    why_it_matters: "The two probes answer different questions. Readiness asks *should this pod \
+receive traffic right now?* and a failure takes the pod out of its Service's endpoints until \
+it recovers. Liveness asks *is this process stuck beyond repair?* and a failure restarts the \
+container. When both run the same check on the same schedule they fail at the same moment: a \
+pod that is only overloaded, or waiting on a slow dependency, is restarted at the very instant \
+it is taken out of rotation, instead of being given time to catch up. Under load this cascades: \
+the restarted pod's traffic moves to its neighbours, which slow down, fail the same check, and \
+are restarted in turn. Make the liveness probe more tolerant than the readiness probe (a higher \
+`failureThreshold` or a longer `periodSeconds`), or point it at a cheaper endpoint that checks \
+only that the process is alive, so that a struggling pod first stops receiving traffic and is \
+restarted only if it does not recover.",
+    example: r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:1.4
+          ports:
+            - {name: http, containerPort: 8080}
+          readinessProbe:
+            httpGet: {path: /healthz, port: http}
+          livenessProbe:
+            httpGet: {path: /healthz, port: 8080}
+"#,
+    use_instead: r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: registry.example.com/web:1.4
+          ports:
+            - {name: http, containerPort: 8080}
+          readinessProbe:
+            httpGet: {path: /healthz, port: http}
+            periodSeconds: 5
+          livenessProbe:
+            httpGet: {path: /healthz, port: http}
+            periodSeconds: 10
+            failureThreshold: 6
+"#,
+    options: &[],
+    references: &[
+        "https://kubernetes.io/docs/concepts/configuration/liveness-readiness-startup-probes/",
+        "https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/#configure-probes",
+    ],
+};
+
+pub struct IdenticalProbes;
+
+impl Rule for IdenticalProbes {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(w) = obj.workload() else { return };
+        for c in w.template.long_running_containers() {
+            let (Some(ready), Some(live)) = (&c.readiness_probe, &c.liveness_probe) else {
+                continue;
+            };
+            // A field of the wrong type (an unrendered template) hides what the probe does.
+            if ready.has_invalid_field || live.has_invalid_field {
+                continue;
+            }
+            if !same_check(c, &ready.handler, &live.handler) {
+                continue;
+            }
+            let t = timing(live);
+            if timing(ready) != t {
+                continue;
+            }
+            let [initial, period, timeout, failures] = t;
+            out.push(
+                obj.diag(
+                    &META,
+                    live.span,
+                    format!(
+                        "the livenessProbe of container `{}` is the same check as its readinessProbe \
+                         ({}) with the same timing (every {period}s, timeout {timeout}s, \
+                         failureThreshold {failures}, initialDelaySeconds {initial}): the container \
+                         is restarted at the moment it is taken out of rotation",
+                        c.display_name(),
+                        describe(c, &live.handler),
+                    ),
+                )
+                .help(format!(
+                    "make the livenessProbe more tolerant than the readinessProbe so that a busy \
+                     container first stops receiving traffic, e.g. `failureThreshold: {}` in the \
+                     livenessProbe, or point it at an endpoint that only checks that the process is \
+                     alive",
+                    failures.saturating_mul(2).max(6)
+                ))
+                .related(
+                    obj.file,
+                    ready.span,
+                    "the readinessProbe runs the same check on the same schedule",
+                ),
+            );
+        }
+    }
+}
+
+/// `initialDelaySeconds`, `periodSeconds`, `timeoutSeconds`, `failureThreshold` with
+/// Kubernetes' defaults.
+fn timing(p: &Probe) -> [i64; 4] {
+    [
+        p.initial_delay_seconds.unwrap_or(0),
+        p.period_seconds.unwrap_or(10),
+        p.timeout_seconds.unwrap_or(1),
+        p.failure_threshold.unwrap_or(3),
+    ]
+}
+
+/// A port as compared: its number when it resolves, else as written.
+fn port(c: &Container, p: &Option<IntOrString>) -> Option<IntOrString> {
+    let p = p.as_ref()?;
+    Some(c.port_number(p).map_or_else(|| p.clone(), IntOrString::Int))
+}
+
+fn host(h: &Option<String>) -> Option<&str> {
+    h.as_deref().filter(|h| !h.is_empty())
+}
+
+fn same_check(c: &Container, a: &Handler, b: &Handler) -> bool {
+    match (a, b) {
+        (Handler::Exec { command: x }, Handler::Exec { command: y }) => !x.is_empty() && x == y,
+        (
+            Handler::HttpGet {
+                path: p1,
+                port: o1,
+                host: h1,
+                scheme: s1,
+            },
+            Handler::HttpGet {
+                path: p2,
+                port: o2,
+                host: h2,
+                scheme: s2,
+            },
+        ) => {
+            let path = |p: &Option<String>| match p.as_deref() {
+                None | Some("") => "/".to_string(),
+                Some(p) => p.to_string(),
+            };
+            let scheme = |s: &Option<String>| s.as_deref().unwrap_or("HTTP").to_ascii_uppercase();
+            path(p1) == path(p2)
+                && port(c, o1) == port(c, o2)
+                && host(h1) == host(h2)
+                && scheme(s1) == scheme(s2)
+        }
+        (Handler::TcpSocket { port: o1, host: h1 }, Handler::TcpSocket { port: o2, host: h2 }) => {
+            port(c, o1) == port(c, o2) && host(h1) == host(h2)
+        }
+        (
+            Handler::Grpc {
+                port: o1,
+                service: s1,
+            },
+            Handler::Grpc {
+                port: o2,
+                service: s2,
+            },
+        ) => o1.is_some() && o1 == o2 && host(s1) == host(s2),
+        _ => false,
+    }
+}
+
+fn describe_port(c: &Container, p: &Option<IntOrString>) -> String {
+    match p {
+        None => "no port".into(),
+        Some(IntOrString::Int(n)) => format!("port {n}"),
+        Some(named @ IntOrString::Str(name)) => match c.port_number(named) {
+            Some(n) => format!("port {name} ({n})"),
+            None => format!("port {name}"),
+        },
+    }
+}
+
+fn describe(c: &Container, h: &Handler) -> String {
+    match h {
+        Handler::Exec { command } => {
+            let line = command.join(" ");
+            let shown: String = line.chars().take(60).collect();
+            if shown.len() < line.len() {
+                format!("exec `{shown}…`")
+            } else {
+                format!("exec `{shown}`")
+            }
+        }
+        Handler::HttpGet {
+            path, port, scheme, ..
+        } => {
+            let https = scheme
+                .as_deref()
+                .is_some_and(|s| s.eq_ignore_ascii_case("HTTPS"));
+            format!(
+                "httpGet {} on {}{}",
+                path.as_deref().filter(|p| !p.is_empty()).unwrap_or("/"),
+                describe_port(c, port),
+                if https { " over HTTPS" } else { "" }
+            )
+        }
+        Handler::TcpSocket { port, .. } => format!("tcpSocket on {}", describe_port(c, port)),
+        Handler::Grpc { port, service } => match (port, host(service)) {
+            (Some(p), Some(s)) => format!("grpc service `{s}` on port {p}"),
+            (Some(p), None) => format!("grpc on port {p}"),
+            (None, _) => "grpc".into(),
+        },
+        Handler::Sleep { .. } | Handler::Unknown => "no handler".into(),
+    }
+}
