@@ -156,6 +156,18 @@ pub fn target(settings: &Settings) -> Option<KubeVersion> {
         .or_else(|| table().ok().map(|t| t.newest))
 }
 
+/// The table row of an object's apiVersion and kind, with the table and the target release;
+/// `None` when the object's API is not in the table (or the table failed its own checks).
+pub fn lookup(
+    obj: &crate::model::Object,
+    settings: &Settings,
+) -> Option<(&'static Table, &'static ApiRow, KubeVersion)> {
+    let table = table().ok()?;
+    let target = target(settings)?;
+    let row = table.find(&obj.api_version.value, &obj.kind.value)?;
+    Some((table, row, target))
+}
+
 /// How a message names the target: `target 1.25`, or `target 1.33, the default` when
 /// `--kubernetes-version` is not set.
 pub fn describe_target(settings: &Settings, target: KubeVersion) -> String {

@@ -63,13 +63,7 @@ impl Rule for RemovedApi {
     }
 
     fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let (Ok(table), Some(target)) = (
-            deprecated_apis::table(),
-            deprecated_apis::target(cx.settings),
-        ) else {
-            return;
-        };
-        let Some(row) = table.find(&obj.api_version.value, &obj.kind.value) else {
+        let Some((table, row, target)) = deprecated_apis::lookup(obj, cx.settings) else {
             return;
         };
         let (Status::Removed, Some(removed_in)) = (row.status(target), row.removed_in) else {
