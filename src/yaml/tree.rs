@@ -77,6 +77,48 @@ fn to_pos(m: &saphyr_parser::Marker, line_offset: u32) -> Pos {
     }
 }
 
+/// Byte offset of the start of each line of `text`.
+fn line_starts_of(text: &str) -> Vec<usize> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect()
+}
+
+/// Where a quoted scalar that starts at `start` (its opening quote) ends: just past its
+/// closing quote, when that is on the same line. `None` for a scalar that spans lines.
+fn closing_quote(
+    text: &str,
+    line_starts: &[usize],
+    start: &saphyr_parser::Marker,
+    line_offset: u32,
+) -> Option<Pos> {
+    let line_start = *line_starts.get(start.line().checked_sub(1)?)?;
+    let line = text.get(line_start..)?.split('\n').next()?;
+    let mut chars = line.chars().skip(start.col());
+    let quote = chars.next().filter(|q| *q == '"' || *q == '\'')?;
+    let mut width = 1;
+    while let Some(c) = chars.next() {
+        width += 1;
+        if quote == '"' && c == '\\' {
+            chars.next()?;
+            width += 1;
+        } else if c == quote {
+            // `''` inside a single-quoted scalar is an escaped quote.
+            if quote == '\'' && chars.clone().next() == Some('\'') {
+                chars.next();
+                width += 1;
+                continue;
+            }
+            let p = to_pos(start, line_offset);
+            return Some(Pos {
+                line: p.line,
+                column: p.column + width,
+            });
+        }
+    }
+    None
+}
+
 fn core_tag(tag: &Option<Cow<'_, saphyr_parser::Tag>>) -> Option<CoreTag> {
     let tag = tag.as_ref()?;
     if !tag.is_yaml_core_schema() {
@@ -102,6 +144,8 @@ impl<'a> Tree<'a> {
         let mut scratch: Vec<NodeId> = Vec::new();
         let mut anchors: Vec<Option<NodeId>> = Vec::new();
         let mut documents = 0usize;
+        let source = text;
+        let mut line_starts: Option<Vec<usize>> = None;
 
         for event in Parser::new_from_str(text) {
             let (event, span) = event.map_err(|e| ParseError {
@@ -125,6 +169,15 @@ impl<'a> Tree<'a> {
                     continue;
                 }
                 Event::Scalar(text, style, anchor, tag) => {
+                    // The parser ends a quoted scalar after the blanks and comment that follow
+                    // it; end it at its closing quote instead.
+                    let end = match style {
+                        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                            let starts = line_starts.get_or_insert_with(|| line_starts_of(source));
+                            closing_quote(source, starts, &span.start, line_offset).unwrap_or(end)
+                        }
+                        _ => end,
+                    };
                     if style != ScalarStyle::Plain {
                         tree.string_spans.push(Span::new(start, end));
                     }
@@ -184,11 +237,19 @@ impl<'a> Tree<'a> {
                     } else {
                         NodeKind::Seq { first, len }
                     };
-                    // Flow collections end at their closing bracket; block ones at their last
-                    // child (the parser's end event sits on the next line).
+                    // Flow collections end just past their closing bracket, where the end
+                    // event starts (the event itself runs on over blanks and a comment); block
+                    // ones at their last child (the end event sits on the next line).
                     let flow = node.span.end.column > node.span.start.column
                         || node.span.end.line > node.span.start.line;
-                    let new_end = if flow { end } else { last_end.unwrap_or(end) };
+                    let new_end = if flow {
+                        Pos {
+                            line: start.line,
+                            column: start.column + 1,
+                        }
+                    } else {
+                        last_end.unwrap_or(end)
+                    };
                     node.span = Span::new(node.span.start, new_end.max(node.span.end));
                     continue;
                 }
@@ -504,6 +565,52 @@ mod tests {
                 column: 11
             }
         );
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_closing_quote() {
+        let t = tree("a: \"x\\\"y\" # note\nb: 'it''s'   \nc: \"two\n  lines\"\n");
+        let root = t.root().unwrap();
+        let span = |k: &str| t.span(t.get(root, k).unwrap());
+        assert_eq!(span("a").start, Pos { line: 1, column: 4 });
+        assert_eq!(
+            span("a").end,
+            Pos {
+                line: 1,
+                column: 10
+            }
+        );
+        assert_eq!(
+            span("b").end,
+            Pos {
+                line: 2,
+                column: 11
+            }
+        );
+        assert_eq!(span("c").end.line, 4);
+    }
+
+    #[test]
+    fn flow_collections_end_at_their_closing_bracket() {
+        let t = tree("a: {b: 1}   # note\nd: [1, 2] # e\nf: {}\ng: [\n  1,\n  ]  # x\n");
+        let root = t.root().unwrap();
+        let span = |k: &str| t.span(t.get(root, k).unwrap());
+        assert_eq!(
+            span("a").end,
+            Pos {
+                line: 1,
+                column: 10
+            }
+        );
+        assert_eq!(
+            span("d").end,
+            Pos {
+                line: 2,
+                column: 10
+            }
+        );
+        assert_eq!(span("f").end, Pos { line: 3, column: 6 });
+        assert_eq!(span("g").end, Pos { line: 6, column: 4 });
     }
 
     #[test]
