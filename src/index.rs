@@ -5,10 +5,13 @@
 //! objects of a namespace, not a scan of every pair), which HorizontalPodAutoscaler scales a
 //! workload, which PodDisruptionBudgets and Services select a workload.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
+use crate::diagnostic::FileId;
 use crate::model::{Object, Spec};
-use crate::selector::Selector;
+use crate::selector::{Operator, Selector};
+use crate::span::Span;
 
 pub type ObjectId = u32;
 
@@ -25,6 +28,59 @@ pub const REPLICATED_KINDS: &[&str] = &[
 pub struct Replicas<'a> {
     pub count: i64,
     pub hpa: Option<&'a Object>,
+}
+
+/// Where a workload's effective replica count is decided, for messages and related locations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplicasOrigin {
+    pub file: FileId,
+    /// The HPA's `minReplicas`, the workload's `replicas`, or the workload's name when
+    /// `replicas` is left to its default.
+    pub span: Span,
+    /// E.g. "Deployment web runs 3 replicas (spec.replicas)".
+    pub text: String,
+}
+
+impl Replicas<'_> {
+    /// Where `count` comes from; `workload` is the object these replicas were computed for.
+    pub fn origin(&self, workload: &Object) -> ReplicasOrigin {
+        let what = format!("{} {}", workload.kind.value, workload.display_name());
+        let n = self.count;
+        let plural = if n == 1 { "replica" } else { "replicas" };
+        if let Some(h) = self.hpa {
+            let min = match &h.spec {
+                Spec::HorizontalPodAutoscaler(spec) => spec.min_replicas.as_ref(),
+                _ => None,
+            };
+            let (span, how) = match (min, &h.spec) {
+                (Some(m), _) => (m.span, "minReplicas"),
+                (None, Spec::HorizontalPodAutoscaler(spec)) => {
+                    (spec.target_span, "minReplicas defaults to 1")
+                }
+                (None, _) => (h.name_span(), "minReplicas defaults to 1"),
+            };
+            return ReplicasOrigin {
+                file: h.file,
+                span,
+                text: format!(
+                    "HorizontalPodAutoscaler {} scales {what} down to {n} {plural} ({how})",
+                    h.display_name()
+                ),
+            };
+        }
+        match workload.workload().and_then(|w| w.replicas.as_ref()) {
+            Some(r) => ReplicasOrigin {
+                file: workload.file,
+                span: r.span,
+                text: format!("{what} runs {n} {plural} (spec.replicas)"),
+            },
+            None => ReplicasOrigin {
+                file: workload.file,
+                span: workload.name_span(),
+                text: format!("{what} runs {n} {plural} (spec.replicas defaults to 1)"),
+            },
+        }
+    }
 }
 
 #[derive(Default)]
@@ -164,17 +220,10 @@ impl Index {
             .map_or(&[], |v| v.as_slice())
     }
 
-    /// Workloads of `namespace` whose pod template labels `selector` matches. An empty
-    /// selector matches every workload; callers that mean otherwise check first.
+    /// Workloads of `namespace` whose pod template labels `selector` matches, in input order.
+    /// An empty selector matches every workload; callers that mean otherwise check first.
     pub fn select(&self, namespace: &str, selector: &Selector) -> Vec<ObjectId> {
-        let candidates: &[ObjectId] = match selector.required_pair() {
-            Some((k, v)) => self
-                .pods_by_label
-                .get(&triple(namespace, k, v))
-                .map_or(&[], |v| v.as_slice()),
-            None => self.workloads_in(namespace),
-        };
-        candidates
+        self.candidates(namespace, selector)
             .iter()
             .copied()
             .filter(|&c| {
@@ -183,6 +232,38 @@ impl Index {
                     .is_some_and(|w| selector.matches(&w.template.labels))
             })
             .collect()
+    }
+
+    /// The workloads `select` tests against a selector, in input order: the posting list of
+    /// one `key=value` pair every match must carry; else, for an `In` expression, the union of
+    /// the posting lists of its values (disjoint, since a pod has one value per key); only a
+    /// selector with neither (`NotIn`, `Exists`, `DoesNotExist` alone) scans the namespace.
+    fn candidates(&self, namespace: &str, selector: &Selector) -> Cow<'_, [ObjectId]> {
+        let posting = |k: &str, v: &str| {
+            self.pods_by_label
+                .get(&triple(namespace, k, v))
+                .map_or(&[][..], |v| v.as_slice())
+        };
+        if let Some((k, v)) = selector.required_pair() {
+            return Cow::Borrowed(posting(k, v));
+        }
+        let one_of = selector
+            .expressions
+            .iter()
+            .find(|r| r.operator == Operator::In);
+        match one_of {
+            Some(r) => {
+                let mut ids: Vec<ObjectId> = r
+                    .values
+                    .iter()
+                    .flat_map(|v| posting(&r.key, v).iter().copied())
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                Cow::Owned(ids)
+            }
+            None => Cow::Borrowed(self.workloads_in(namespace)),
+        }
     }
 
     /// HorizontalPodAutoscalers in the workload's namespace that target it by kind and name.
@@ -246,5 +327,115 @@ impl Index {
         map.get(&obj.id)
             .map(|v| v.iter().map(|&i| self.get(i)).collect())
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{self, Extracted};
+
+    fn index_of(text: &str) -> Index {
+        let mut out = Extracted::default();
+        for doc in crate::yaml::parse_stream(text, false) {
+            if let Ok(tree) = doc.tree {
+                model::extract(&tree, 0, None, "default", &mut out);
+            }
+        }
+        Index::build(out.objects)
+    }
+
+    fn deployment(name: &str, ns: &str, labels: &str) -> String {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: {ns}}}\n\
+             spec:\n  replicas: 2\n  template:\n    metadata:\n      labels: {labels}\n    \
+             spec:\n      containers: [{{name: app, image: app}}]\n---\n"
+        )
+    }
+
+    fn pdb(api: &str, name: &str, ns: &str, selector: &str) -> String {
+        format!(
+            "apiVersion: {api}\nkind: PodDisruptionBudget\nmetadata: {{name: {name}, namespace: {ns}}}\n\
+             spec:\n  maxUnavailable: 1\n  selector: {selector}\n---\n"
+        )
+    }
+
+    fn names<'a>(objs: &[&'a Object]) -> Vec<&'a str> {
+        objs.iter().map(|o| o.display_name()).collect()
+    }
+
+    /// Many workloads and as many PDBs in one namespace: every selector is tested against the
+    /// workloads of its posting list only, so the total work grows with the number of
+    /// objects, not with its square.
+    #[test]
+    fn matching_uses_the_label_index_not_every_pair() {
+        const N: usize = 2000;
+        let mut text = String::new();
+        for i in 0..N {
+            text.push_str(&deployment(
+                &format!("w{i}"),
+                "team",
+                &format!("{{app: w{i}, tier: web}}"),
+            ));
+        }
+        for i in 0..N {
+            let selector = if i % 2 == 0 {
+                format!("{{matchLabels: {{app: w{i}}}}}")
+            } else {
+                format!("{{matchExpressions: [{{key: app, operator: In, values: [w{i}, gone]}}]}}")
+            };
+            text.push_str(&pdb("policy/v1", &format!("p{i}"), "team", &selector));
+        }
+        let ix = index_of(&text);
+        assert_eq!(ix.len(), 2 * N);
+        let mut tested = 0;
+        for o in ix.objects() {
+            if let Spec::PodDisruptionBudget(p) = &o.spec {
+                let sel = p.selector.as_ref().map(|s| &s.value);
+                tested += sel.map_or(0, |s| ix.candidates("team", s).len());
+            }
+        }
+        assert_eq!(
+            tested, N,
+            "each selector is tested against its own workload only"
+        );
+        for o in ix.objects().iter().take(N) {
+            let pdbs = ix.pdbs_for(o);
+            assert_eq!(pdbs.len(), 1);
+            assert_eq!(&pdbs[0].display_name()[1..], &o.display_name()[1..]);
+        }
+    }
+
+    #[test]
+    fn pdb_selectors_follow_the_api_version_and_namespace() {
+        let mut text = deployment("web", "team", "{app: web}");
+        text.push_str(&deployment("api", "team", "{app: api}"));
+        text.push_str(&deployment("web", "other", "{app: web}"));
+        text.push_str(&pdb("policy/v1", "all", "team", "{}"));
+        text.push_str(&pdb("policy/v1beta1", "none", "team", "{}"));
+        text.push_str(&pdb(
+            "policy/v1",
+            "expr",
+            "team",
+            "{matchExpressions: [{key: app, operator: NotIn, values: [api]}]}",
+        ));
+        text.push_str(
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\n\
+             metadata: {name: null-selector, namespace: team}\nspec: {maxUnavailable: 1}\n",
+        );
+        let ix = index_of(&text);
+        let by_name = |n: &str| ix.find("team", "PodDisruptionBudget", n);
+        let selected = |n: &str| by_name(n).map(|p| names(&ix.selected_by(p)));
+        assert_eq!(selected("all"), Some(vec!["web", "api"]));
+        assert_eq!(selected("none"), Some(vec![]));
+        assert_eq!(selected("expr"), Some(vec!["web"]));
+        assert_eq!(selected("null-selector"), Some(vec![]));
+        let web = ix.find("team", "Deployment", "web");
+        assert_eq!(
+            web.map(|w| names(&ix.pdbs_for(w))),
+            Some(vec!["all", "expr"])
+        );
+        let other = ix.find("other", "Deployment", "web");
+        assert_eq!(other.map(|w| ix.pdbs_for(w).len()), Some(0));
     }
 }
