@@ -4,13 +4,23 @@ use crate::rule::{Rule, RuleMeta};
 
 pub mod invalid_field_type;
 pub mod missing_liveness_probe;
+pub mod missing_pdb;
 pub mod missing_readiness_probe;
+pub mod overlapping_pdbs;
 pub mod parse_error;
+pub mod pdb_blocks_drain;
+pub mod pdb_matches_nothing;
+pub mod service_matches_nothing;
 
 /// Rules that check objects.
 pub static RULES: &[&dyn Rule] = &[
     &missing_liveness_probe::MissingLivenessProbe,
+    &missing_pdb::MissingPdb,
     &missing_readiness_probe::MissingReadinessProbe,
+    &overlapping_pdbs::OverlappingPdbs,
+    &pdb_blocks_drain::PdbBlocksDrain,
+    &pdb_matches_nothing::PdbMatchesNothing,
+    &service_matches_nothing::ServiceMatchesNothing,
 ];
 
 /// Findings the loader itself reports (no object check).
