@@ -1,7 +1,7 @@
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::index::ObjectId;
+use crate::index::{identity, Identity, ObjectId};
 use crate::model::{Object, Spec};
 use crate::rule::{Context, Rule, RuleMeta};
 
@@ -14,7 +14,9 @@ pub static META: RuleMeta = RuleMeta {
 the same workload in their namespace (with `matchLabels` and `matchExpressions`; a \
 `policy/v1` budget with an empty selector `{}` matches every workload of its namespace). One \
 finding is reported per set of overlapping budgets, on the first of them in input order, with \
-related locations on the other budgets and on every workload whose pods they all select.\n\n\
+related locations on the other budgets and on every workload whose pods they all select. \
+Budgets of the same namespace and name are variants of one object (written once per \
+environment directory, say), and do not overlap each other.\n\n\
 The rule sees only the manifests of one run: an overlap with a budget kept in another \
 repository is not found, and a budget from another set of manifests that happens to use the \
 same labels in the same namespace is. Until per-object suppressions exist, turn the rule off \
@@ -109,17 +111,30 @@ impl Rule for OverlappingPdbs {
         let Spec::PodDisruptionBudget(_) = &obj.spec else {
             return;
         };
-        let mut groups: BTreeMap<Vec<ObjectId>, (Vec<&Object>, Vec<&Object>)> = BTreeMap::new();
+        type Group<'a> = (Vec<&'a Object>, Vec<&'a Object>, HashSet<Identity<'a>>);
+        let mut groups: BTreeMap<Vec<ObjectId>, Group<'_>> = BTreeMap::new();
         for w in cx.index.selected_by(obj) {
-            let pdbs = cx.index.pdbs_for(w);
+            // Budgets with one kind, namespace and name are variants of one object (one per
+            // environment directory, say): they do not overlap each other.
+            let mut seen = HashSet::new();
+            let pdbs: Vec<&Object> = cx
+                .index
+                .pdbs_for(w)
+                .into_iter()
+                .filter(|p| seen.insert(identity(p)))
+                .collect();
             if pdbs.len() < 2 || pdbs.first().map(|p| p.id) != Some(obj.id) {
                 continue;
             }
             let key: Vec<ObjectId> = pdbs.iter().map(|p| p.id).collect();
-            let group = groups.entry(key).or_insert_with(|| (pdbs, Vec::new()));
-            group.1.push(w);
+            let group = groups
+                .entry(key)
+                .or_insert_with(|| (pdbs, Vec::new(), HashSet::new()));
+            if group.2.insert(identity(w)) {
+                group.1.push(w);
+            }
         }
-        for (pdbs, workloads) in groups.values() {
+        for (pdbs, workloads, _) in groups.values() {
             out.push(finding(obj, pdbs, workloads));
         }
     }

@@ -1,5 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::index::ReplicasOrigin;
+use std::collections::HashMap;
+
+use crate::index::{identity, Identity, ReplicasOrigin};
 use crate::model::{percent, IntOrString, Object, Spec};
 use crate::rule::{Context, Rule, RuleMeta};
 
@@ -19,8 +21,10 @@ replicas of each Deployment, StatefulSet, ReplicaSet or ReplicationController \
 a bare Pod. A percentage is resolved as the disruption controller does, rounding up: \
 `minAvailable: 50%` of 1 replica is 1.\n\n\
 When the budget also covers a DaemonSet, Job or CronJob, whose pod count the manifests do not \
-tell, only the first two cases are reported. Pods covered by two budgets cannot be evicted \
-either; that case is reported once, by `overlapping-pdbs`.\n\n\
+tell, only the first two cases are reported. Workloads of the same kind, namespace and name \
+are variants of one object (written once per environment directory, say) and count once: as \
+the variant in the budget's own file, else as the largest. Pods covered by two budgets cannot \
+be evicted either; that case is reported once, by `overlapping-pdbs`.\n\n\
 The rule sees only the manifests of one run: replicas set by a HorizontalPodAutoscaler kept in \
 another repository are invisible to it. Until per-object suppressions exist, turn the rule off \
 for such a run with `--ignore pdb-blocks-drain`, or leave the file out with `--exclude <glob>`.",
@@ -131,6 +135,7 @@ impl Rule for PdbBlocksDrain {
                 },
             })
             .collect();
+        let covered = one_per_object(covered, obj);
         // The pods the budget covers, when every covered workload tells its count.
         let total: Option<i64> = covered.iter().map(|c| c.pods).sum();
         let name = obj.display_name();
@@ -195,6 +200,29 @@ impl Rule for PdbBlocksDrain {
         let d = obj.diag(&META, min.span, message).help(min_help(total));
         out.push(related(d, &covered));
     }
+}
+
+/// Workloads of one kind, namespace and name are variants of one object (written once per
+/// environment directory, say): count each object once, as its variant in the budget's own
+/// file if there is one, else as its largest variant, so that a budget is reported only when
+/// it blocks even that.
+fn one_per_object<'a>(covered: Vec<Covered<'a>>, pdb: &Object) -> Vec<Covered<'a>> {
+    let mut out: Vec<Covered<'a>> = Vec::with_capacity(covered.len());
+    let mut at: HashMap<Identity<'a>, usize> = HashMap::new();
+    for c in covered {
+        let id = identity(c.workload);
+        let Some(&i) = at.get(&id) else {
+            at.insert(id, out.len());
+            out.push(c);
+            continue;
+        };
+        let Some(kept) = out.get_mut(i) else { continue };
+        let rank = |c: &Covered<'_>| (c.workload.file == pdb.file, c.pods.unwrap_or(i64::MAX));
+        if rank(&c) > rank(kept) {
+            *kept = c;
+        }
+    }
+    out
 }
 
 /// "the pods it selects", "the 3 pods of Deployment web", "the 5 pods of 2 workloads".

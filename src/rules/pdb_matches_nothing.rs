@@ -10,9 +10,16 @@ pub static META: RuleMeta = RuleMeta {
     what_it_does: "Reports a PodDisruptionBudget whose selector matches the pod template labels \
 of no workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, \
 CronJob or bare Pod) in its own namespace. Selectors are matched with `matchLabels` and \
-`matchExpressions`. An absent selector selects no pods. An empty selector `{}` selects every \
-pod of the namespace in `policy/v1`, and none in `policy/v1beta1`, where it is reported even \
-when the namespace has workloads.\n\n\
+`matchExpressions`; the pods of a Job also carry `job-name`, those of a StatefulSet \
+`statefulset.kubernetes.io/pod-name`, which the controllers add. An absent selector selects no \
+pods. An empty selector `{}` selects every pod of the namespace in `policy/v1`, and none in \
+`policy/v1beta1`, where it is reported even when the namespace has workloads.\n\n\
+A budget is not reported when a custom resource of the inputs in its namespace probably runs \
+the pods: one named like a value of the selector (operators label the pods they create with \
+the name of their resource, e.g. `cnpg.io/cluster: pg` for the CloudNativePG Cluster `pg`), or \
+one whose own labels the selector matches. Custom resources of kinds known to run no pods \
+(ServiceMonitor, VirtualService, HTTPRoute, Certificate, ScaledObject and the like) do not \
+count.\n\n\
 The rule sees only the manifests of one run. A budget for pods created by an operator, or by \
 manifests kept in another repository, is reported although it works once deployed. Until \
 per-object suppressions exist, turn the rule off for such a run with \
@@ -95,6 +102,16 @@ impl Rule for PdbMatchesNothing {
         }
         let name = obj.display_name();
         let ns = obj.namespace().unwrap_or("default");
+        // Pods an operator creates for a custom resource of the inputs are not in any
+        // workload's template; a budget for them is not reported.
+        let v1beta1 = obj.api_version.value == "policy/v1beta1";
+        if let Some(s) = &pdb.selector {
+            if !(v1beta1 && s.value.is_empty())
+                && cx.index.custom_resource_for(ns, &s.value).is_some()
+            {
+                return;
+            }
+        }
         let d = match &pdb.selector {
             None => obj
                 .diag(
@@ -106,7 +123,7 @@ impl Rule for PdbMatchesNothing {
                     "add the labels of the pods to protect, as their workload's pod template \
                      carries them: `selector: {matchLabels: {app: web}}`",
                 ),
-            Some(s) if s.value.is_empty() && obj.api_version.value == "policy/v1beta1" => obj
+            Some(s) if s.value.is_empty() && v1beta1 => obj
                 .diag(
                     &META,
                     s.span,
@@ -138,8 +155,8 @@ impl Rule for PdbMatchesNothing {
                     &META,
                     s.span,
                     format!(
-                        "PodDisruptionBudget {name} selects no pods: no pod template in \
-                         namespace {ns} matches {}",
+                        "PodDisruptionBudget {name} selects no pods: no workload in namespace \
+                         {ns} runs pods matching {}",
                         s.value.describe()
                     ),
                 )

@@ -11,9 +11,16 @@ pub static META: RuleMeta = RuleMeta {
     what_it_does: "Reports a Service with a non-empty `spec.selector` that matches the pod \
 template labels of no workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, \
 ReplicationController, Job, CronJob or bare Pod) in its own namespace. Every label of the \
-selector must be carried by the pod template with the same value. Services without a selector \
-(whose endpoints are managed by hand or by a controller) and `type: ExternalName` Services are \
-not checked.\n\n\
+selector must be carried by the pod template with the same value, or be one the controllers \
+add to every pod: `job-name` on a Job's pods, `statefulset.kubernetes.io/pod-name` on a \
+StatefulSet's. Services without a selector (whose endpoints are managed by hand or by a \
+controller) and `type: ExternalName` Services are not checked.\n\n\
+A Service is not reported when a custom resource of the inputs in its namespace probably runs \
+the pods: one named like a value of the selector (operators label the pods they create with \
+the name of their resource, e.g. `cnpg.io/cluster: pg` for the CloudNativePG Cluster `pg`), or \
+one whose own labels the selector matches. Custom resources of kinds known to run no pods \
+(ServiceMonitor, VirtualService, HTTPRoute, Certificate, ScaledObject and the like) do not \
+count.\n\n\
 The rule sees only the manifests of one run. A Service for pods created by an operator (from a \
 custom resource) or by manifests kept in another repository is reported although it works once \
 deployed. Until per-object suppressions exist, turn the rule off for such a run with \
@@ -104,13 +111,20 @@ impl Rule for ServiceMatchesNothing {
             return;
         }
         let ns = obj.namespace().unwrap_or("default");
-        let wanted = Selector::from_labels(selector.value.clone()).describe();
+        let wanted = Selector::from_labels(selector.value.clone());
+        // Pods an operator creates for a custom resource of the inputs are not in any
+        // workload's template; a Service for them is not reported.
+        if cx.index.custom_resource_for(ns, &wanted).is_some() {
+            return;
+        }
+        let wanted = wanted.describe();
         out.push(
             obj.diag(
                 &META,
                 selector.span,
                 format!(
-                    "Service {} selects no pods: no pod template in namespace {ns} carries {wanted}",
+                    "Service {} selects no pods: no workload in namespace {ns} runs pods labelled \
+                     {wanted}",
                     obj.display_name()
                 ),
             )
