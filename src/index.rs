@@ -554,6 +554,14 @@ impl Index {
         self.reverse(&self.pdbs_by_workload, obj)
     }
 
+    /// Ids of the PodDisruptionBudgets that select the workload's pods, in input order,
+    /// without building a list: for rules that look at one of them only.
+    pub fn pdb_ids_for(&self, obj: &Object) -> &[ObjectId] {
+        self.pdbs_by_workload
+            .get(&obj.id)
+            .map_or(&[], |v| v.as_slice())
+    }
+
     /// Services whose selector selects the workload's pods.
     pub fn services_for(&self, obj: &Object) -> Vec<&Object> {
         self.reverse(&self.services_by_workload, obj)

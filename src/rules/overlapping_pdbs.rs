@@ -95,6 +95,10 @@ spec:
 
 /// Workloads listed as related locations at most.
 const MAX_WORKLOADS: usize = 10;
+/// Other budgets listed as related locations at most.
+const MAX_RELATED_BUDGETS: usize = 10;
+/// Budgets named in the message at most.
+const MAX_NAMED: usize = 4;
 
 pub struct OverlappingPdbs;
 
@@ -114,6 +118,11 @@ impl Rule for OverlappingPdbs {
         type Group<'a> = (Vec<&'a Object>, Vec<&'a Object>, HashSet<Identity<'a>>);
         let mut groups: BTreeMap<Vec<ObjectId>, Group<'_>> = BTreeMap::new();
         for w in cx.index.selected_by(obj) {
+            // Only the first budget of a workload reports it; the others skip it at once, so
+            // the work stays linear in the (workload, budget) pairs of the index.
+            if cx.index.pdb_ids_for(w).first() != Some(&obj.id) {
+                continue;
+            }
             // Budgets with one kind, namespace and name are variants of one object (one per
             // environment directory, say): they do not overlap each other.
             let mut seen = HashSet::new();
@@ -142,13 +151,23 @@ impl Rule for OverlappingPdbs {
 
 fn finding(obj: &Object, pdbs: &[&Object], workloads: &[&Object]) -> Diagnostic {
     let others: Vec<&Object> = pdbs.iter().copied().filter(|p| p.id != obj.id).collect();
-    let mut names: Vec<&str> = pdbs.iter().map(|p| p.display_name()).collect();
-    let last = names.pop().unwrap_or("(unnamed)");
-    let budgets = format!(
-        "PodDisruptionBudgets {} and {last} {}",
-        names.join(", "),
-        if pdbs.len() == 2 { "both" } else { "all" }
-    );
+    let names: Vec<&str> = pdbs.iter().map(|p| p.display_name()).collect();
+    let budgets = match names.as_slice() {
+        [a, b] => format!("PodDisruptionBudgets {a} and {b} both"),
+        [first @ .., last] if names.len() <= MAX_NAMED => {
+            format!("PodDisruptionBudgets {} and {last} all", first.join(", "))
+        }
+        _ => format!(
+            "PodDisruptionBudgets {} and {} others all",
+            names
+                .iter()
+                .take(MAX_NAMED - 1)
+                .copied()
+                .collect::<Vec<_>>()
+                .join(", "),
+            names.len() - (MAX_NAMED - 1)
+        ),
+    };
     let pods = match workloads {
         [w] => format!("the pods of {} {}", w.kind.value, w.display_name()),
         [w, rest @ ..] => format!(
@@ -173,7 +192,7 @@ fn finding(obj: &Object, pdbs: &[&Object], workloads: &[&Object]) -> Diagnostic 
              so that each pod template matches only one of them (e.g. add the component's own \
              label, `app: web`, to each selector)",
     );
-    for p in &others {
+    for p in others.iter().take(MAX_RELATED_BUDGETS) {
         d = d.related(
             p.file,
             selector_span(p),
