@@ -20,8 +20,10 @@ the name of their resource, e.g. `cnpg.io/cluster: pg` for the CloudNativePG Clu
 one whose own labels the selector matches. Custom resources of kinds known to run no pods \
 (ServiceMonitor, VirtualService, HTTPRoute, Certificate, ScaledObject and the like) do not \
 count.\n\n\
-The rule sees only the manifests of one run. A budget for pods created by an operator, or by \
-manifests kept in another repository, is reported although it works once deployed. Until \
+The rule sees only the manifests of one run. A budget for pods that other manifests create \
+(a Helm release installed separately, another repository), or an operator whose custom \
+resource is not among the inputs, or whose labels are set only at run time, is reported \
+although it works once deployed. Until \
 per-object suppressions exist, turn the rule off for such a run with \
 `--ignore pdb-matches-nothing`, or leave the budget's file out with `--exclude <glob>`.",
     why_it_matters: "A budget that selects nothing protects nothing: the workload it was \

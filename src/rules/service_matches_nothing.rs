@@ -21,9 +21,10 @@ the name of their resource, e.g. `cnpg.io/cluster: pg` for the CloudNativePG Clu
 one whose own labels the selector matches. Custom resources of kinds known to run no pods \
 (ServiceMonitor, VirtualService, HTTPRoute, Certificate, ScaledObject and the like) do not \
 count.\n\n\
-The rule sees only the manifests of one run. A Service for pods created by an operator (from a \
-custom resource) or by manifests kept in another repository is reported although it works once \
-deployed. Until per-object suppressions exist, turn the rule off for such a run with \
+The rule sees only the manifests of one run. A Service for pods that other manifests create \
+(a Helm release installed separately, another repository), or an operator whose custom \
+resource is not among the inputs, or with labels set only at run time, is reported although it \
+works once deployed. Until per-object suppressions exist, turn the rule off for such a run with \
 `--ignore service-matches-nothing`, or leave the Service's file out with `--exclude <glob>`.",
     why_it_matters: "A Service that selects no pod has no endpoints: every connection to it is \
 refused or times out, and an Ingress or Gateway route in front of it answers 503. It usually \
