@@ -5,10 +5,13 @@
 //! objects of a namespace, not a scan of every pair), which HorizontalPodAutoscaler scales a
 //! workload, which PodDisruptionBudgets and Services select a workload.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::model::{Object, Spec};
-use crate::selector::Selector;
+use crate::diagnostic::FileId;
+use crate::model::{api_group, Object, Spec, Workload};
+use crate::selector::{Operator, Selector};
+use crate::span::Span;
 
 pub type ObjectId = u32;
 
@@ -25,6 +28,104 @@ pub const REPLICATED_KINDS: &[&str] = &[
 pub struct Replicas<'a> {
     pub count: i64,
     pub hpa: Option<&'a Object>,
+}
+
+/// Whether `selector` matches the pods of workload `obj`: the labels of its pod template,
+/// plus the labels the controllers add, which a selector may ask for.
+fn pod_matches(obj: &Object, w: &Workload, selector: &Selector) -> bool {
+    let labels = &w.template.labels;
+    let asks = |key: &str| {
+        selector.match_labels.contains_key(key) || selector.expressions.iter().any(|r| r.key == key)
+    };
+    let mut extra: Vec<(&str, String)> = Vec::new();
+    match (obj.kind.value.as_str(), obj.key.name.as_deref()) {
+        ("Job", Some(name)) => {
+            for k in JOB_NAME_LABELS {
+                if asks(k) && !labels.contains_key(k) {
+                    extra.push((k, name.to_string()));
+                }
+            }
+        }
+        ("StatefulSet", Some(name))
+            if asks(STATEFULSET_POD_NAME) || asks(STATEFULSET_POD_INDEX) =>
+        {
+            // Every pod has its own name, `<statefulset>-<ordinal>`: the selector matches the
+            // workload when it matches one of them, so take the ordinal it asks for.
+            let wanted = selector
+                .match_labels
+                .get(STATEFULSET_POD_NAME)
+                .and_then(|v| v.strip_prefix(name)?.strip_prefix('-').map(str::to_string))
+                .or_else(|| selector.match_labels.get(STATEFULSET_POD_INDEX).cloned())
+                .filter(|n| n.parse::<u32>().is_ok());
+            let ordinal = wanted.unwrap_or_else(|| "0".to_string());
+            extra.push((STATEFULSET_POD_NAME, format!("{name}-{ordinal}")));
+            extra.push((STATEFULSET_POD_INDEX, ordinal));
+        }
+        _ => {}
+    }
+    if extra.is_empty() {
+        return selector.matches(labels);
+    }
+    let mut with_extra = labels.clone();
+    for (k, v) in extra {
+        if !with_extra.contains_key(k) {
+            with_extra.insert(k.to_string(), v);
+        }
+    }
+    selector.matches(&with_extra)
+}
+
+/// Where a workload's effective replica count is decided, for messages and related locations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplicasOrigin {
+    pub file: FileId,
+    /// The HPA's `minReplicas`, the workload's `replicas`, or the workload's name when
+    /// `replicas` is left to its default.
+    pub span: Span,
+    /// E.g. "Deployment web runs 3 replicas (spec.replicas)".
+    pub text: String,
+}
+
+impl Replicas<'_> {
+    /// Where `count` comes from; `workload` is the object these replicas were computed for.
+    pub fn origin(&self, workload: &Object) -> ReplicasOrigin {
+        let what = format!("{} {}", workload.kind.value, workload.display_name());
+        let n = self.count;
+        let plural = if n == 1 { "replica" } else { "replicas" };
+        if let Some(h) = self.hpa {
+            let min = match &h.spec {
+                Spec::HorizontalPodAutoscaler(spec) => spec.min_replicas.as_ref(),
+                _ => None,
+            };
+            let (span, how) = match (min, &h.spec) {
+                (Some(m), _) => (m.span, "minReplicas"),
+                (None, Spec::HorizontalPodAutoscaler(spec)) => {
+                    (spec.target_span, "minReplicas defaults to 1")
+                }
+                (None, _) => (h.name_span(), "minReplicas defaults to 1"),
+            };
+            return ReplicasOrigin {
+                file: h.file,
+                span,
+                text: format!(
+                    "HorizontalPodAutoscaler {} scales {what} down to {n} {plural} ({how})",
+                    h.display_name()
+                ),
+            };
+        }
+        match workload.workload().and_then(|w| w.replicas.as_ref()) {
+            Some(r) => ReplicasOrigin {
+                file: workload.file,
+                span: r.span,
+                text: format!("{what} runs {n} {plural} (spec.replicas)"),
+            },
+            None => ReplicasOrigin {
+                file: workload.file,
+                span: workload.name_span(),
+                text: format!("{what} runs {n} {plural} (spec.replicas defaults to 1)"),
+            },
+        }
+    }
 }
 
 #[derive(Default)]
@@ -44,6 +145,134 @@ pub struct Index {
     services_by_workload: HashMap<ObjectId, Vec<ObjectId>>,
     /// PDB or Service → workloads it selects.
     selected: HashMap<ObjectId, Vec<ObjectId>>,
+    /// (namespace, name) → custom resources of that name that may run pods (objects of an
+    /// API group that is not built in: an operator's Prometheus, Cluster, LeaderWorkerSet…).
+    custom_by_name: HashMap<(String, String), Vec<ObjectId>>,
+    /// (namespace, label key, label value) → custom resources whose own labels carry it.
+    custom_by_label: HashMap<(String, String, String), Vec<ObjectId>>,
+    /// Custom resources per namespace, in input order.
+    custom_by_ns: HashMap<String, Vec<ObjectId>>,
+}
+
+/// Labels the pod controllers add to every pod they create, which selectors may use although
+/// no pod template carries them: a Job's pods get its name, a StatefulSet's pods their own
+/// name and ordinal.
+const JOB_NAME_LABELS: &[&str] = &["job-name", "batch.kubernetes.io/job-name"];
+const STATEFULSET_POD_NAME: &str = "statefulset.kubernetes.io/pod-name";
+const STATEFULSET_POD_INDEX: &str = "apps.kubernetes.io/pod-index";
+
+/// Built-in API groups with a dot in their name; any other dotted group is a custom resource.
+const BUILTIN_DOTTED_GROUPS: &[&str] = &[
+    "admissionregistration.k8s.io",
+    "apiextensions.k8s.io",
+    "apiregistration.k8s.io",
+    "authentication.k8s.io",
+    "authorization.k8s.io",
+    "certificates.k8s.io",
+    "coordination.k8s.io",
+    "discovery.k8s.io",
+    "events.k8s.io",
+    "flowcontrol.apiserver.k8s.io",
+    "internal.apiserver.k8s.io",
+    "networking.k8s.io",
+    "node.k8s.io",
+    "rbac.authorization.k8s.io",
+    "resource.k8s.io",
+    "scheduling.k8s.io",
+    "storage.k8s.io",
+    "storagemigration.k8s.io",
+];
+
+/// Kinds of widespread custom resources that configure other objects and never run pods of
+/// their own, although they are often named and labelled like the application: monitors,
+/// routes and mesh policies, certificates, secrets, autoscalers.
+const NON_POD_CUSTOM_KINDS: &[&str] = &[
+    "AlertmanagerConfig",
+    "Application",
+    "ApplicationSet",
+    "AppProject",
+    "AuthorizationPolicy",
+    "BackendConfig",
+    "BackendTLSPolicy",
+    "Certificate",
+    "CertificateRequest",
+    "Challenge",
+    "CiliumClusterwideNetworkPolicy",
+    "CiliumNetworkPolicy",
+    "ClusterExternalSecret",
+    "ClusterIssuer",
+    "ClusterPodMonitoring",
+    "ClusterSecretStore",
+    "ClusterTriggerAuthentication",
+    "DestinationRule",
+    "EnvoyFilter",
+    "ExternalSecret",
+    "FrontendConfig",
+    "GCPBackendPolicy",
+    "GCPGatewayPolicy",
+    "GRPCRoute",
+    "Gateway",
+    "GatewayClass",
+    "HealthCheckPolicy",
+    "HighAvailabilityApplication",
+    "HTTPRoute",
+    "IngressRoute",
+    "IngressRouteTCP",
+    "Issuer",
+    "ManagedCertificate",
+    "Middleware",
+    "Order",
+    "PeerAuthentication",
+    "PodMonitor",
+    "PodMonitoring",
+    "Probe",
+    "PrometheusRule",
+    "ReferenceGrant",
+    "RequestAuthentication",
+    "ScaledObject",
+    "ScrapeConfig",
+    "SealedSecret",
+    "SecretStore",
+    "ServiceEntry",
+    "ServiceMonitor",
+    "Sidecar",
+    "TCPRoute",
+    "Telemetry",
+    "TLSRoute",
+    "TriggerAuthentication",
+    "UDPRoute",
+    "VerticalPodAutoscaler",
+    "VirtualService",
+    "WorkloadEntry",
+    "WorkloadGroup",
+];
+
+/// Whether an object is a custom resource that may run pods through its operator: its API
+/// group has a dot and is not built in, and its kind is not one known to run none.
+pub fn is_custom_resource(obj: &Object) -> bool {
+    let group = api_group(&obj.api_version.value);
+    group.contains('.')
+        && !BUILTIN_DOTTED_GROUPS.contains(&group)
+        && !NON_POD_CUSTOM_KINDS.contains(&obj.kind.value.as_str())
+}
+
+/// The identity of an object in a cluster: kind, namespace and name. Objects of one run that
+/// share it (the same Deployment written once per environment directory, say) are variants
+/// of one object, not several; rules that count or pair objects treat them as one. An object
+/// without a name is its own identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Identity<'a> {
+    kind: &'a str,
+    namespace: Option<&'a str>,
+    name: Result<&'a str, ObjectId>,
+}
+
+pub fn identity(obj: &Object) -> Identity<'_> {
+    Identity {
+        kind: &obj.kind.value,
+        namespace: obj.namespace(),
+        name: obj.key.name.as_deref().ok_or(obj.id),
+    }
 }
 
 fn triple(a: &str, b: &str, c: &str) -> (String, String, String) {
@@ -80,6 +309,16 @@ impl Index {
                             .or_default()
                             .push(id);
                     }
+                    if let (Some(name), "Job") = (&o.key.name, o.kind.value.as_str()) {
+                        for k in JOB_NAME_LABELS {
+                            if !w.template.labels.contains_key(k) {
+                                ix.pods_by_label
+                                    .entry(triple(ns, k, name))
+                                    .or_default()
+                                    .push(id);
+                            }
+                        }
+                    }
                 }
                 Spec::HorizontalPodAutoscaler(h) => {
                     if let (Some(kind), Some(name)) = (&h.target_kind, &h.target_name) {
@@ -88,6 +327,21 @@ impl Index {
                             .or_default()
                             .push(id);
                     }
+                }
+                _ if is_custom_resource(o) => {
+                    if let Some(name) = &o.key.name {
+                        ix.custom_by_name
+                            .entry((ns.to_string(), name.clone()))
+                            .or_default()
+                            .push(id);
+                    }
+                    for (k, v) in &o.labels {
+                        ix.custom_by_label
+                            .entry(triple(ns, k, v))
+                            .or_default()
+                            .push(id);
+                    }
+                    ix.custom_by_ns.entry(ns.to_string()).or_default().push(id);
                 }
                 _ => {}
             }
@@ -164,25 +418,95 @@ impl Index {
             .map_or(&[], |v| v.as_slice())
     }
 
-    /// Workloads of `namespace` whose pod template labels `selector` matches. An empty
-    /// selector matches every workload; callers that mean otherwise check first.
+    /// Workloads of `namespace` whose pods `selector` matches, in input order: the labels of
+    /// their pod template, plus those the controllers add to every pod (`job-name` on a Job's
+    /// pods, `statefulset.kubernetes.io/pod-name` on a StatefulSet's). An empty selector
+    /// matches every workload; callers that mean otherwise check first.
     pub fn select(&self, namespace: &str, selector: &Selector) -> Vec<ObjectId> {
-        let candidates: &[ObjectId] = match selector.required_pair() {
-            Some((k, v)) => self
-                .pods_by_label
+        self.candidates(
+            namespace,
+            selector,
+            &self.pods_by_label,
+            self.workloads_in(namespace),
+        )
+        .iter()
+        .copied()
+        .filter(|&c| {
+            let o = self.get(c);
+            o.workload().is_some_and(|w| pod_matches(o, w, selector))
+        })
+        .collect()
+    }
+
+    /// The objects of `all` (a namespace's workloads or custom resources) that `select`
+    /// tests against a selector, in input order: the posting list of one `key=value` pair
+    /// every match must carry; else, for an `In` expression, the union of the posting lists
+    /// of its values (disjoint, since an object has one value per key); only a selector with
+    /// neither (`NotIn`, `Exists`, `DoesNotExist` alone) scans `all`. Labels that differ
+    /// from pod to pod (a StatefulSet pod's name) are not in the posting lists, so they are
+    /// not used to look up candidates.
+    fn candidates<'s>(
+        &'s self,
+        namespace: &str,
+        selector: &Selector,
+        posting: &'s HashMap<(String, String, String), Vec<ObjectId>>,
+        all: &'s [ObjectId],
+    ) -> Cow<'s, [ObjectId]> {
+        let list = |k: &str, v: &str| {
+            posting
                 .get(&triple(namespace, k, v))
-                .map_or(&[], |v| v.as_slice()),
-            None => self.workloads_in(namespace),
+                .map_or(&[][..], |v| v.as_slice())
         };
-        candidates
+        let indexed = |k: &str| k != STATEFULSET_POD_NAME && k != STATEFULSET_POD_INDEX;
+        if let Some((k, v)) = selector.match_labels.iter().find(|(k, _)| indexed(k)) {
+            return Cow::Borrowed(list(k, v));
+        }
+        let one_of = selector
+            .expressions
             .iter()
-            .copied()
-            .filter(|&c| {
-                self.get(c)
-                    .workload()
-                    .is_some_and(|w| selector.matches(&w.template.labels))
-            })
-            .collect()
+            .find(|r| r.operator == Operator::In && indexed(&r.key));
+        match one_of {
+            Some(r) => {
+                let mut ids: Vec<ObjectId> = r
+                    .values
+                    .iter()
+                    .flat_map(|v| list(&r.key, v).iter().copied())
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                Cow::Owned(ids)
+            }
+            None => Cow::Borrowed(all),
+        }
+    }
+
+    /// A custom resource in `namespace` that probably runs the pods `selector` asks for,
+    /// although no workload of the inputs does: one named like a value of the selector (an
+    /// operator labels the pods it creates with the name of its resource: `cnpg.io/cluster:
+    /// pg`, `app.kubernetes.io/instance: k8s`), or one whose own labels the selector
+    /// matches (operators often copy them onto the pods); for an empty selector, any.
+    pub fn custom_resource_for(&self, namespace: &str, selector: &Selector) -> Option<&Object> {
+        let values = selector.match_labels.values().chain(
+            selector
+                .expressions
+                .iter()
+                .filter(|r| r.operator == Operator::In)
+                .flat_map(|r| r.values.iter()),
+        );
+        for v in values {
+            let key = (namespace.to_string(), v.clone());
+            if let Some(&id) = self.custom_by_name.get(&key).and_then(|ids| ids.first()) {
+                return Some(self.get(id));
+            }
+        }
+        let all = self
+            .custom_by_ns
+            .get(namespace)
+            .map_or(&[][..], |v| v.as_slice());
+        self.candidates(namespace, selector, &self.custom_by_label, all)
+            .iter()
+            .map(|&c| self.get(c))
+            .find(|o| selector.matches(&o.labels))
     }
 
     /// HorizontalPodAutoscalers in the workload's namespace that target it by kind and name.
@@ -205,7 +529,14 @@ impl Index {
         if !REPLICATED_KINDS.contains(&obj.kind.value.as_str()) {
             return None;
         }
-        let hpa = self.hpas_for(obj).into_iter().next();
+        // Variants of one workload (one per environment directory) each have theirs: prefer
+        // the autoscaler written in the workload's own file.
+        let hpas = self.hpas_for(obj);
+        let hpa = hpas
+            .iter()
+            .find(|h| h.file == obj.file)
+            .or(hpas.first())
+            .copied();
         if let Some(h) = hpa {
             if let Spec::HorizontalPodAutoscaler(spec) = &h.spec {
                 return Some(Replicas {
@@ -223,6 +554,14 @@ impl Index {
     /// PodDisruptionBudgets that select the workload's pods.
     pub fn pdbs_for(&self, obj: &Object) -> Vec<&Object> {
         self.reverse(&self.pdbs_by_workload, obj)
+    }
+
+    /// Ids of the PodDisruptionBudgets that select the workload's pods, in input order,
+    /// without building a list: for rules that look at one of them only.
+    pub fn pdb_ids_for(&self, obj: &Object) -> &[ObjectId] {
+        self.pdbs_by_workload
+            .get(&obj.id)
+            .map_or(&[], |v| v.as_slice())
     }
 
     /// Services whose selector selects the workload's pods.
@@ -246,5 +585,118 @@ impl Index {
         map.get(&obj.id)
             .map(|v| v.iter().map(|&i| self.get(i)).collect())
             .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{self, Extracted};
+
+    fn index_of(text: &str) -> Index {
+        let mut out = Extracted::default();
+        for doc in crate::yaml::parse_stream(text, false) {
+            if let Ok(tree) = doc.tree {
+                model::extract(&tree, 0, None, "default", &mut out);
+            }
+        }
+        Index::build(out.objects)
+    }
+
+    fn deployment(name: &str, ns: &str, labels: &str) -> String {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: {name}, namespace: {ns}}}\n\
+             spec:\n  replicas: 2\n  template:\n    metadata:\n      labels: {labels}\n    \
+             spec:\n      containers: [{{name: app, image: app}}]\n---\n"
+        )
+    }
+
+    fn pdb(api: &str, name: &str, ns: &str, selector: &str) -> String {
+        format!(
+            "apiVersion: {api}\nkind: PodDisruptionBudget\nmetadata: {{name: {name}, namespace: {ns}}}\n\
+             spec:\n  maxUnavailable: 1\n  selector: {selector}\n---\n"
+        )
+    }
+
+    fn names<'a>(objs: &[&'a Object]) -> Vec<&'a str> {
+        objs.iter().map(|o| o.display_name()).collect()
+    }
+
+    /// Many workloads and as many PDBs in one namespace: every selector is tested against the
+    /// workloads of its posting list only, so the total work grows with the number of
+    /// objects, not with its square.
+    #[test]
+    fn matching_uses_the_label_index_not_every_pair() {
+        const N: usize = 2000;
+        let mut text = String::new();
+        for i in 0..N {
+            text.push_str(&deployment(
+                &format!("w{i}"),
+                "team",
+                &format!("{{app: w{i}, tier: web}}"),
+            ));
+        }
+        for i in 0..N {
+            let selector = if i % 2 == 0 {
+                format!("{{matchLabels: {{app: w{i}}}}}")
+            } else {
+                format!("{{matchExpressions: [{{key: app, operator: In, values: [w{i}, gone]}}]}}")
+            };
+            text.push_str(&pdb("policy/v1", &format!("p{i}"), "team", &selector));
+        }
+        let ix = index_of(&text);
+        assert_eq!(ix.len(), 2 * N);
+        let mut tested = 0;
+        for o in ix.objects() {
+            if let Spec::PodDisruptionBudget(p) = &o.spec {
+                let sel = p.selector.as_ref().map(|s| &s.value);
+                tested += sel.map_or(0, |s| {
+                    ix.candidates("team", s, &ix.pods_by_label, ix.workloads_in("team"))
+                        .len()
+                });
+            }
+        }
+        assert_eq!(
+            tested, N,
+            "each selector is tested against its own workload only"
+        );
+        for o in ix.objects().iter().take(N) {
+            let pdbs = ix.pdbs_for(o);
+            assert_eq!(pdbs.len(), 1);
+            assert_eq!(&pdbs[0].display_name()[1..], &o.display_name()[1..]);
+        }
+    }
+
+    #[test]
+    fn pdb_selectors_follow_the_api_version_and_namespace() {
+        let mut text = deployment("web", "team", "{app: web}");
+        text.push_str(&deployment("api", "team", "{app: api}"));
+        text.push_str(&deployment("web", "other", "{app: web}"));
+        text.push_str(&pdb("policy/v1", "all", "team", "{}"));
+        text.push_str(&pdb("policy/v1beta1", "none", "team", "{}"));
+        text.push_str(&pdb(
+            "policy/v1",
+            "expr",
+            "team",
+            "{matchExpressions: [{key: app, operator: NotIn, values: [api]}]}",
+        ));
+        text.push_str(
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\n\
+             metadata: {name: null-selector, namespace: team}\nspec: {maxUnavailable: 1}\n",
+        );
+        let ix = index_of(&text);
+        let by_name = |n: &str| ix.find("team", "PodDisruptionBudget", n);
+        let selected = |n: &str| by_name(n).map(|p| names(&ix.selected_by(p)));
+        assert_eq!(selected("all"), Some(vec!["web", "api"]));
+        assert_eq!(selected("none"), Some(vec![]));
+        assert_eq!(selected("expr"), Some(vec!["web"]));
+        assert_eq!(selected("null-selector"), Some(vec![]));
+        let web = ix.find("team", "Deployment", "web");
+        assert_eq!(
+            web.map(|w| names(&ix.pdbs_for(w))),
+            Some(vec!["all", "expr"])
+        );
+        let other = ix.find("other", "Deployment", "web");
+        assert_eq!(other.map(|w| ix.pdbs_for(w).len()), Some(0));
     }
 }

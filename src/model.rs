@@ -290,6 +290,12 @@ impl Object {
         self.key.name.as_deref().unwrap_or("(unnamed)")
     }
 
+    /// The `metadata.name` value, or the `kind` value when the object has no name: where a
+    /// finding about the object as a whole points.
+    pub fn name_span(&self) -> Span {
+        self.name.as_ref().map_or(self.kind.span, |n| n.span)
+    }
+
     /// A finding on this object at `span`, with the rule's default severity.
     pub fn diag(&self, meta: &RuleMeta, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {

@@ -7,11 +7,16 @@ pub mod deprecated_api;
 pub mod identical_probes;
 pub mod invalid_field_type;
 pub mod missing_liveness_probe;
+pub mod missing_pdb;
 pub mod missing_prestop_sleep;
 pub mod missing_readiness_probe;
+pub mod overlapping_pdbs;
 pub mod parse_error;
+pub mod pdb_blocks_drain;
+pub mod pdb_matches_nothing;
 pub mod prestop_exceeds_grace_period;
 pub mod removed_api;
+pub mod service_matches_nothing;
 pub mod zero_grace_period;
 
 /// Rules that check objects.
@@ -20,10 +25,15 @@ pub static RULES: &[&dyn Rule] = &[
     &deprecated_api::DeprecatedApi,
     &identical_probes::IdenticalProbes,
     &missing_liveness_probe::MissingLivenessProbe,
+    &missing_pdb::MissingPdb,
     &missing_prestop_sleep::MissingPrestopSleep,
     &missing_readiness_probe::MissingReadinessProbe,
+    &overlapping_pdbs::OverlappingPdbs,
+    &pdb_blocks_drain::PdbBlocksDrain,
+    &pdb_matches_nothing::PdbMatchesNothing,
     &prestop_exceeds_grace_period::PrestopExceedsGracePeriod,
     &removed_api::RemovedApi,
+    &service_matches_nothing::ServiceMatchesNothing,
     &zero_grace_period::ZeroGracePeriod,
 ];
 

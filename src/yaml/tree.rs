@@ -203,11 +203,19 @@ impl<'a> Tree<'a> {
                     } else {
                         NodeKind::Seq { first, len }
                     };
-                    // Flow collections end at their closing bracket; block ones at their last
-                    // child (the parser's end event sits on the next line).
+                    // Flow collections end just past their closing bracket, where the end
+                    // event starts (the event itself runs on over blanks and a comment); block
+                    // ones at their last child (the end event sits on the next line).
                     let flow = node.span.end.column > node.span.start.column
                         || node.span.end.line > node.span.start.line;
-                    let new_end = if flow { end } else { last_end.unwrap_or(end) };
+                    let new_end = if flow {
+                        Pos {
+                            line: start.line,
+                            column: start.column + 1,
+                        }
+                    } else {
+                        last_end.unwrap_or(end)
+                    };
                     node.span = Span::new(node.span.start, new_end.max(node.span.end));
                     continue;
                 }
@@ -615,6 +623,52 @@ mod tests {
                 column: 11
             }
         );
+    }
+
+    #[test]
+    fn quoted_scalars_end_at_their_closing_quote_with_escapes() {
+        let t = tree("a: \"x\\\"y\" # note\nb: 'it''s'   \nc: \"two\n  lines\"\n");
+        let root = t.root().unwrap();
+        let span = |k: &str| t.span(t.get(root, k).unwrap());
+        assert_eq!(span("a").start, Pos { line: 1, column: 4 });
+        assert_eq!(
+            span("a").end,
+            Pos {
+                line: 1,
+                column: 10
+            }
+        );
+        assert_eq!(
+            span("b").end,
+            Pos {
+                line: 2,
+                column: 11
+            }
+        );
+        assert_eq!(span("c").end.line, 4);
+    }
+
+    #[test]
+    fn flow_collections_end_at_their_closing_bracket() {
+        let t = tree("a: {b: 1}   # note\nd: [1, 2] # e\nf: {}\ng: [\n  1,\n  ]  # x\n");
+        let root = t.root().unwrap();
+        let span = |k: &str| t.span(t.get(root, k).unwrap());
+        assert_eq!(
+            span("a").end,
+            Pos {
+                line: 1,
+                column: 10
+            }
+        );
+        assert_eq!(
+            span("d").end,
+            Pos {
+                line: 2,
+                column: 10
+            }
+        );
+        assert_eq!(span("f").end, Pos { line: 3, column: 6 });
+        assert_eq!(span("g").end, Pos { line: 6, column: 4 });
     }
 
     #[test]

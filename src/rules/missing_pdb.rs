@@ -1,0 +1,154 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Object;
+use crate::rule::{Context, Rule, RuleMeta};
+use crate::selector::Labels;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "missing-pdb",
+    severity: Severity::Warning,
+    summary: "A replicated Deployment or StatefulSet has no PodDisruptionBudget",
+    kinds: &["Deployment", "StatefulSet"],
+    what_it_does: "Reports a Deployment or StatefulSet that runs at least two replicas when no \
+PodDisruptionBudget in its namespace selects the labels of its pod template. The replica count \
+is the effective one: `spec.replicas` (1 when absent), or the `minReplicas` of a \
+HorizontalPodAutoscaler that targets the workload by kind and name. Selectors are matched with \
+`matchLabels` and `matchExpressions`; a `policy/v1` budget with an empty selector `{}` covers \
+every pod of its namespace, a `policy/v1beta1` one covers none. A workload with a single replica \
+is not reported: a budget cannot keep one pod serving through a drain, only block the drain.\n\n\
+The rule sees only the manifests of one run. A PodDisruptionBudget kept in another repository, \
+or created by an operator at deploy time, is invisible to it, and the workload is reported \
+anyway. Until per-object suppressions exist, turn the rule off for such a run with \
+`--ignore missing-pdb`, or leave the workload's file out with `--exclude <glob>`.",
+    why_it_matters: "Node upgrades, autoscaler scale-downs and maintenance drain nodes one by \
+one through the eviction API. Without a PodDisruptionBudget nothing stops the drain from \
+evicting every replica of a workload at once: two replicas that the scheduler placed on the \
+same node, or on two nodes drained in parallel, go down together, and the service is \
+unavailable until the replacements are scheduled, pulled, started and ready. A budget such as \
+`maxUnavailable: 1` makes the eviction API wait until the evicted pod's replacement is ready \
+before it lets the next one go.",
+    example: r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+"#,
+    use_instead: r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app: web}
+"#,
+    options: &[],
+    references: &[
+        "https://kubernetes.io/docs/concepts/workloads/pods/disruptions/",
+        "https://kubernetes.io/docs/tasks/run-application/configure-pdb/",
+    ],
+};
+
+pub struct MissingPdb;
+
+impl Rule for MissingPdb {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(w) = obj.workload() else { return };
+        let Some(replicas) = cx.index.effective_replicas(obj) else {
+            return;
+        };
+        if replicas.count < 2 || !cx.index.pdbs_for(obj).is_empty() {
+            return;
+        }
+        let origin = replicas.origin(obj);
+        let ns = obj.namespace().unwrap_or("default");
+        let message = format!(
+            "{} {} runs {}{} replicas and no PodDisruptionBudget in namespace {ns} selects its pods",
+            obj.kind.value,
+            obj.display_name(),
+            if replicas.hpa.is_some() { "at least " } else { "" },
+            replicas.count
+        );
+        // Point at the replica count when the workload itself sets it; otherwise at its name,
+        // with the autoscaler (or the default) as a related location.
+        let on_workload = replicas.hpa.is_none();
+        let span = if on_workload {
+            origin.span
+        } else {
+            obj.name_span()
+        };
+        // Select the pods the way the workload's own selector does, so the budget follows
+        // them across rollouts.
+        let labels = match w.selector.as_ref() {
+            Some(s) if !s.value.match_labels.is_empty() => &s.value.match_labels,
+            _ => &w.template.labels,
+        };
+        let mut d = obj.diag(&META, span, message).help(format!(
+            "add a PodDisruptionBudget in the same namespace that selects these pods and lets \
+             one be evicted at a time: `{{apiVersion: policy/v1, kind: PodDisruptionBudget, \
+             metadata: {{name: {}}}, spec: {{maxUnavailable: 1, selector: {{matchLabels: {}}}}}}}`",
+            flow_scalar(obj.display_name()),
+            flow_map(labels)
+        ));
+        if !on_workload {
+            d = d.related(origin.file, origin.span, origin.text);
+        }
+        out.push(d);
+    }
+}
+
+/// Labels as a YAML flow mapping, `{app: web, tier: "1"}`.
+fn flow_map(labels: &Labels) -> String {
+    let items: Vec<String> = labels
+        .iter()
+        .map(|(k, v)| format!("{}: {}", flow_scalar(k), flow_scalar(v)))
+        .collect();
+    format!("{{{}}}", items.join(", "))
+}
+
+/// A label key or value as a YAML string: plain when YAML reads it back as the same string,
+/// double-quoted otherwise (`"true"`, `"1"`, `""`).
+fn flow_scalar(s: &str) -> String {
+    let plain = s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null"
+        );
+    if plain {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}

@@ -1,0 +1,173 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{Object, Spec};
+use crate::rule::{Context, Rule, RuleMeta};
+
+pub static META: RuleMeta = RuleMeta {
+    id: "pdb-matches-nothing",
+    severity: Severity::Warning,
+    summary: "A PodDisruptionBudget selects no pods of the manifests",
+    kinds: &["PodDisruptionBudget"],
+    what_it_does: "Reports a PodDisruptionBudget whose selector matches the pod template labels \
+of no workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, \
+CronJob or bare Pod) in its own namespace. Selectors are matched with `matchLabels` and \
+`matchExpressions`; the pods of a Job also carry `job-name`, those of a StatefulSet \
+`statefulset.kubernetes.io/pod-name`, which the controllers add. An absent selector selects no \
+pods. An empty selector `{}` selects every pod of the namespace in `policy/v1`, and none in \
+`policy/v1beta1`, where it is reported even when the namespace has workloads.\n\n\
+A budget is not reported when a custom resource of the inputs in its namespace probably runs \
+the pods: one named like a value of the selector (operators label the pods they create with \
+the name of their resource, e.g. `cnpg.io/cluster: pg` for the CloudNativePG Cluster `pg`), or \
+one whose own labels the selector matches. Custom resources of kinds known to run no pods \
+(ServiceMonitor, VirtualService, HTTPRoute, Certificate, ScaledObject and the like) do not \
+count.\n\n\
+The rule sees only the manifests of one run. A budget for pods that other manifests create \
+(a Helm release installed separately, another repository), or an operator whose custom \
+resource is not among the inputs, or whose labels are set only at run time, is reported \
+although it works once deployed. Until \
+per-object suppressions exist, turn the rule off for such a run with \
+`--ignore pdb-matches-nothing`, or leave the budget's file out with `--exclude <glob>`.",
+    why_it_matters: "A budget that selects nothing protects nothing: the workload it was \
+written for can lose every replica at once during a node drain, while the budget's presence \
+suggests it is covered. This happens when a label is renamed in the Deployment but not in the \
+budget, when the budget sits in another namespace than its pods, or when a `policy/v1beta1` \
+budget relied on `{}` meaning every pod.",
+    example: r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app.kubernetes.io/name: web}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app: web}
+"#,
+    use_instead: r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app.kubernetes.io/name: web}
+  template:
+    metadata:
+      labels: {app.kubernetes.io/name: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app.kubernetes.io/name: web}
+"#,
+    options: &[],
+    references: &[
+        "https://kubernetes.io/docs/tasks/run-application/configure-pdb/",
+        "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#label-selectors",
+    ],
+};
+
+pub struct PdbMatchesNothing;
+
+impl Rule for PdbMatchesNothing {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Spec::PodDisruptionBudget(pdb) = &obj.spec else {
+            return;
+        };
+        if !cx.index.selected_by(obj).is_empty() {
+            return;
+        }
+        let name = obj.display_name();
+        let ns = obj.namespace().unwrap_or("default");
+        // Pods an operator creates for a custom resource of the inputs are not in any
+        // workload's template; a budget for them is not reported.
+        let v1beta1 = obj.api_version.value == "policy/v1beta1";
+        if let Some(s) = &pdb.selector {
+            if !(v1beta1 && s.value.is_empty())
+                && cx.index.custom_resource_for(ns, &s.value).is_some()
+            {
+                return;
+            }
+        }
+        let d = match &pdb.selector {
+            None => obj
+                .diag(
+                    &META,
+                    obj.name_span(),
+                    format!("PodDisruptionBudget {name} has no selector, so it selects no pods"),
+                )
+                .help(
+                    "add the labels of the pods to protect, as their workload's pod template \
+                     carries them: `selector: {matchLabels: {app: web}}`",
+                ),
+            Some(s) if s.value.is_empty() && v1beta1 => obj
+                .diag(
+                    &META,
+                    s.span,
+                    format!(
+                        "PodDisruptionBudget {name} has an empty selector, which selects no pods \
+                         in policy/v1beta1"
+                    ),
+                )
+                .help(
+                    "write the labels of the pods to protect, e.g. `selector: {matchLabels: \
+                     {app: web}}`; only in `apiVersion: policy/v1` does `{}` select every pod \
+                     of the namespace",
+                ),
+            Some(s) if s.value.is_empty() => obj
+                .diag(
+                    &META,
+                    s.span,
+                    format!(
+                        "PodDisruptionBudget {name} selects every pod of namespace {ns}, and no \
+                         workload in namespace {ns} runs pods"
+                    ),
+                )
+                .help(
+                    "put the budget in the namespace of the workload it protects, and select \
+                     that workload's pod labels, e.g. `selector: {matchLabels: {app: web}}`",
+                ),
+            Some(s) => obj
+                .diag(
+                    &META,
+                    s.span,
+                    format!(
+                        "PodDisruptionBudget {name} selects no pods: no workload in namespace \
+                         {ns} runs pods matching {}",
+                        s.value.describe()
+                    ),
+                )
+                .help(
+                    "make the selector match the labels of the pod template \
+                     (`spec.template.metadata.labels`) of the workload it protects, and put the \
+                     budget in that workload's namespace",
+                ),
+        };
+        out.push(d);
+    }
+}
