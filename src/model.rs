@@ -127,6 +127,8 @@ pub struct Strategy {
     pub kind: Option<Spanned<String>>,
     pub max_surge: Option<Spanned<IntOrString>>,
     pub max_unavailable: Option<Spanned<IntOrString>>,
+    /// StatefulSet `rollingUpdate.partition`: only pods with this ordinal or higher update.
+    pub partition: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -787,11 +789,14 @@ impl Extractor<'_, '_, '_> {
                 &format!("{path}.rollingUpdate.maxUnavailable"),
             )
         });
+        let partition =
+            ru.and_then(|r| self.int(r, "partition", &format!("{path}.rollingUpdate.partition")));
         Some(Strategy {
             span,
             kind,
             max_surge,
             max_unavailable,
+            partition,
         })
     }
 
