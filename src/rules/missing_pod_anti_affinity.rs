@@ -15,7 +15,9 @@ pub static META: RuleMeta = RuleMeta {
 runs 2 or more replicas (the effective count: `spec.replicas`, or an autoscaler's \
 `minReplicas`) when its pod template has no podAntiAffinity term (required or preferred) and no \
 topologySpreadConstraint with `topologyKey: kubernetes.io/hostname`. A required podAntiAffinity \
-term on a zone key also counts, since one pod per zone is at most one pod per node. A term on \
+term on a zone key also counts, since one pod per zone is at most one pod per node, and so \
+does a `hostPort` (or a container port with `hostNetwork: true`): two pods that bind the same \
+host port cannot share a node. A term on \
 the right key counts whatever its `labelSelector`; a selector that misses the pod's own labels \
 is reported by `spread-selector-mismatch`. DaemonSets already run one pod per node and are not \
 checked.",
@@ -102,7 +104,7 @@ impl Rule for MissingPodAntiAffinity {
             .anti_affinity
             .iter()
             .any(|term| term.required && key_is(term, ZONE_KEYS));
-        if per_node || one_per_zone {
+        if per_node || one_per_zone || t.one_pod_per_node() {
             return;
         }
         let (selector, note) = suggested_selector(obj, w);
