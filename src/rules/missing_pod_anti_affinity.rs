@@ -3,7 +3,7 @@ use crate::index::REPLICATED_KINDS;
 use crate::model::Object;
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::rules::availability::{
-    running, suggested_selector, template_span, workload_ref, HOSTNAME_KEY, ZONE_KEYS,
+    is_fragment, running, suggested_selector, template_span, workload_ref, HOSTNAME_KEY, ZONE_KEYS,
 };
 
 pub static META: RuleMeta = RuleMeta {
@@ -20,7 +20,7 @@ does a `hostPort` (or a container port with `hostNetwork: true`): two pods that 
 host port cannot share a node. A term on \
 the right key counts whatever its `labelSelector`; a selector that misses the pod's own labels \
 is reported by `spread-selector-mismatch`. DaemonSets already run one pod per node and are not \
-checked.",
+checked, nor are fragments whose pod template has no containers (kustomize patches).",
     why_it_matters: "Replicas protect against a node failure or a node drain only if they run on \
 different nodes. Without a spreading rule the scheduler may place several replicas, or all of \
 them, on the same node: it prefers the node with the most free resources or the one where the \
@@ -82,7 +82,9 @@ impl Rule for MissingPodAntiAffinity {
     }
 
     fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(w) = obj.workload() else { return };
+        let Some(w) = obj.workload().filter(|w| !is_fragment(w)) else {
+            return;
+        };
         let Some(count) = running(obj, cx.index) else {
             return;
         };

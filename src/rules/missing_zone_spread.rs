@@ -3,7 +3,7 @@ use crate::index::REPLICATED_KINDS;
 use crate::model::Object;
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::rules::availability::{
-    running, suggested_selector, template_span, workload_ref, ZONE_KEY, ZONE_KEYS,
+    is_fragment, running, suggested_selector, template_span, workload_ref, ZONE_KEY, ZONE_KEYS,
 };
 
 pub static META: RuleMeta = RuleMeta {
@@ -19,7 +19,7 @@ topologySpreadConstraint with `topologyKey: topology.kubernetes.io/zone` (or the
 nodes, not zones, and does not count. A term on the zone key counts whatever its \
 `labelSelector`; a selector that misses the pod's own labels is reported by \
 `spread-selector-mismatch`. Nothing is reported when the platform has a single zone \
-(`--zones 1`).",
+(`--zones 1`), nor for fragments whose pod template has no containers (kustomize patches).",
     why_it_matters: "A zone is the unit that fails together: a power or network incident, or a \
 zonal maintenance, takes down every node in it. Pods spread across nodes can still all sit in \
 one zone, and then a zone outage is a full outage however many replicas run. The scheduler's \
@@ -96,7 +96,9 @@ impl Rule for MissingZoneSpread {
         if cx.settings.zones < 2 {
             return;
         }
-        let Some(w) = obj.workload() else { return };
+        let Some(w) = obj.workload().filter(|w| !is_fragment(w)) else {
+            return;
+        };
         let Some(count) = running(obj, cx.index) else {
             return;
         };

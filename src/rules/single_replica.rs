@@ -2,7 +2,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::index::REPLICATED_KINDS;
 use crate::model::Object;
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::{running, workload_ref};
+use crate::rules::availability::{is_fragment, running, workload_ref};
 
 pub static META: RuleMeta = RuleMeta {
     id: "single-replica",
@@ -13,8 +13,9 @@ pub static META: RuleMeta = RuleMeta {
 effective replica count is 1. The effective count is `spec.replicas` (1 when absent), unless a \
 HorizontalPodAutoscaler in the same namespace targets the workload by `scaleTargetRef` kind and \
 name: then it is the autoscaler's `minReplicas` (1 when absent), and the finding points at the \
-autoscaler. A workload with `replicas: 0` is scaled down on purpose and is not reported. \
-DaemonSets, Jobs, CronJobs and bare Pods are not checked.",
+autoscaler. A workload with `replicas: 0` is scaled down on purpose and is not reported, and neither is \
+a fragment without `replicas` whose pod template has no containers (a kustomize patch: its \
+base sets the count). DaemonSets, Jobs, CronJobs and bare Pods are not checked.",
     why_it_matters: "With one pod, every voluntary disruption is downtime: draining the node for \
 an upgrade evicts the only pod, and clients get errors until a replacement is scheduled, pulls \
 its image and passes its readiness probe. A PodDisruptionBudget cannot help, since it can \
@@ -73,6 +74,11 @@ impl Rule for SingleReplica {
             return;
         };
         if count.n >= 2 || !count.reported_for(obj, cx.index) {
+            return;
+        }
+        // A patch without replicas leaves the count to its base.
+        let unwritten = count.replicas.is_none() && count.hpa.is_none();
+        if unwritten && obj.workload().is_some_and(is_fragment) {
             return;
         }
         let suggested = cx.settings.zones.max(2);

@@ -2,7 +2,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::index::REPLICATED_KINDS;
 use crate::model::{Object, SpreadTerm};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::{running, suggested_selector, workload_ref};
+use crate::rules::availability::{is_fragment, running, suggested_selector, workload_ref};
 use crate::selector::{Labels, Selector};
 use crate::span::{Pos, Span};
 
@@ -15,8 +15,11 @@ pub static META: RuleMeta = RuleMeta {
 topologySpreadConstraint in the pod template of a Deployment, StatefulSet, ReplicaSet or \
 ReplicationController, and reports the term's `labelSelector` when it does not select the pod \
 template's own labels (`matchLabels` and `matchExpressions` are both evaluated), or when the \
-term has no `labelSelector` at all, which selects no pod. A workload scaled to `replicas: 0` is \
-not checked.",
+term has no `labelSelector` at all, which selects no pod. An anti-affinity term that misses the \
+pod's labels is accepted when another anti-affinity term on the same topology key selects them: \
+the first one then keeps the pods away from other pods on purpose (a router that avoids the \
+nodes of its database). A workload scaled to `replicas: 0` is not checked, nor a fragment whose \
+pod template has no containers (a kustomize patch, whose labels are in its base).",
     why_it_matters: "Anti-affinity and spread constraints count the pods their `labelSelector` \
 selects, in each node or zone. When the selector names labels the workload's pods do not carry, \
 typically after a copy-paste from another chart or a label rename, the scheduler counts zero \
@@ -85,7 +88,9 @@ impl Rule for SpreadSelectorMismatch {
     }
 
     fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(w) = obj.workload() else { return };
+        let Some(w) = obj.workload().filter(|w| !is_fragment(w)) else {
+            return;
+        };
         if running(obj, cx.index).is_none() {
             return;
         }
