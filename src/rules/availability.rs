@@ -70,17 +70,27 @@ impl Count<'_> {
 
     /// Whether a finding about the count belongs to this workload. A finding on an HPA's
     /// `minReplicas` is reported once, for the first workload of the namespace with the HPA's
-    /// target kind and name, even when several files define that workload (overlays).
+    /// target kind and name whose count that HPA decides, even when several files define that
+    /// workload (overlays, environment directories).
     pub fn reported_for(&self, obj: &Object, index: &Index) -> bool {
-        if self.hpa.is_none() {
+        let Some((hpa, _)) = self.hpa else {
             return true;
-        }
-        match (obj.namespace(), &obj.key.name) {
-            (Some(ns), Some(name)) => index
-                .find(ns, &obj.kind.value, name)
-                .is_none_or(|first| first.id == obj.id),
-            _ => true,
-        }
+        };
+        let (Some(ns), Some(name)) = (obj.namespace(), obj.key.name.as_deref()) else {
+            return true;
+        };
+        index
+            .workloads_in(ns)
+            .iter()
+            .map(|&id| index.get(id))
+            .filter(|o| o.kind.value == obj.kind.value && o.key.name.as_deref() == Some(name))
+            .find(|o| {
+                index
+                    .effective_replicas(o)
+                    .and_then(|r| r.hpa)
+                    .is_some_and(|h| h.id == hpa.id)
+            })
+            .is_none_or(|first| first.id == obj.id)
     }
 
     /// The field to write the count in: `minReplicas` or `replicas`.
