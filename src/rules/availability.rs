@@ -37,7 +37,10 @@ pub fn running<'a>(obj: &'a Object, index: &'a Index) -> Option<Count<'a>> {
         return None;
     }
     let hpa = r.hpa.and_then(|h| match &h.spec {
-        Spec::HorizontalPodAutoscaler(spec) => Some((h, spec)),
+        Spec::HorizontalPodAutoscaler(spec) => {
+            let spec: &Hpa = spec;
+            Some((h, spec))
+        }
         _ => None,
     });
     Some(Count {
