@@ -129,6 +129,8 @@ pub struct Strategy {
     pub kind: Option<Spanned<String>>,
     pub max_surge: Option<Spanned<IntOrString>>,
     pub max_unavailable: Option<Spanned<IntOrString>>,
+    /// StatefulSet `rollingUpdate.partition`: only pods with this ordinal or higher update.
+    pub partition: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -143,6 +145,8 @@ pub struct PodTemplate {
     pub termination_grace_period: Option<Spanned<i64>>,
     pub anti_affinity: Vec<SpreadTerm>,
     pub topology_spread: Vec<SpreadTerm>,
+    /// `hostNetwork: true`: container ports are host ports.
+    pub host_network: bool,
 }
 
 /// A podAntiAffinity term or a topologySpreadConstraint.
@@ -195,6 +199,7 @@ impl Container {
 pub struct ContainerPort {
     pub name: Option<String>,
     pub container_port: Option<i64>,
+    pub host_port: Option<i64>,
     pub span: Span,
 }
 
@@ -264,6 +269,18 @@ pub struct Service {
 }
 
 impl PodTemplate {
+    /// Whether two pods of this template can never share a node: a container binds a host
+    /// port (a `hostPort`, or any container port with `hostNetwork: true`, where host ports
+    /// default to the container ports), and the scheduler places one such pod per node.
+    pub fn one_pod_per_node(&self) -> bool {
+        self.long_running_containers().any(|c| {
+            c.ports.iter().any(|p| {
+                p.host_port.is_some_and(|h| h > 0)
+                    || (self.host_network && p.container_port.is_some_and(|n| n > 0))
+            })
+        })
+    }
+
     /// Containers that run for the pod's lifetime: the app containers and sidecars (init
     /// containers with `restartPolicy: Always`), not ordinary init containers.
     pub fn long_running_containers(&self) -> impl Iterator<Item = &Container> {
@@ -829,11 +846,14 @@ impl Extractor<'_, '_, '_> {
                 &format!("{path}.rollingUpdate.maxUnavailable"),
             )
         });
+        let partition =
+            ru.and_then(|r| self.int(r, "partition", &format!("{path}.rollingUpdate.partition")));
         Some(Strategy {
             span,
             kind,
             max_surge,
             max_unavailable,
+            partition,
         })
     }
 
@@ -979,6 +999,16 @@ impl Extractor<'_, '_, '_> {
                 required: when.is_none_or(|w| w.value == "DoNotSchedule"),
             });
         }
+        let host_network = match self.field(spec, "hostNetwork") {
+            Some(v) => match self.tree.value(v) {
+                Some(Value::Bool(b)) => b,
+                _ => {
+                    self.wrong_type(v, &format!("{path}.hostNetwork"), "a boolean");
+                    false
+                }
+            },
+            None => false,
+        };
         PodTemplate {
             labels,
             annotations,
@@ -988,6 +1018,7 @@ impl Extractor<'_, '_, '_> {
             termination_grace_period,
             anti_affinity,
             topology_spread,
+            host_network,
         }
     }
 
@@ -1013,9 +1044,11 @@ impl Extractor<'_, '_, '_> {
             }
             let pname = self.string(p, "name", &format!("{label}.ports.name"));
             let number = self.int(p, "containerPort", &format!("{label}.ports.containerPort"));
+            let host_port = self.int(p, "hostPort", &format!("{label}.ports.hostPort"));
             ports.push(ContainerPort {
                 name: pname.map(|n| n.value),
                 container_port: number.map(|n| n.value),
+                host_port: host_port.map(|n| n.value),
                 span: self.span(p),
             });
         }

@@ -1,0 +1,310 @@
+//! Shared by the availability rules (`single-replica`, `replicas-not-zone-multiple`, the spread
+//! rules, the rollout rules, `hpa-replicas-conflict`): the replica count a workload runs with,
+//! where that count is written, and how to point at a pod template. Not a rule itself.
+
+use crate::diagnostic::Diagnostic;
+use crate::index::Index;
+use crate::model::{Hpa, IntOrString, Object, Spanned, Spec, Workload};
+use crate::rule::RuleMeta;
+use crate::selector::Labels;
+use crate::span::{Pos, Span};
+
+/// Topology key of one node.
+pub const HOSTNAME_KEY: &str = "kubernetes.io/hostname";
+/// Topology key of a zone.
+pub const ZONE_KEY: &str = "topology.kubernetes.io/zone";
+/// Topology keys of a zone: the current one and the deprecated beta label.
+pub const ZONE_KEYS: &[&str] = &[ZONE_KEY, "failure-domain.beta.kubernetes.io/zone"];
+
+/// The replicas a workload runs with, and where that number comes from.
+pub struct Count<'a> {
+    pub n: i64,
+    /// `spec.replicas` of the workload, when written.
+    pub replicas: Option<&'a Spanned<i64>>,
+    /// The HorizontalPodAutoscaler that decides the count, if any.
+    pub hpa: Option<(&'a Object, &'a Hpa)>,
+}
+
+/// The effective replicas of a Deployment, StatefulSet, ReplicaSet or ReplicationController
+/// ([`Index::effective_replicas`]), or `None` when the workload is scaled to zero on purpose:
+/// `spec.replicas: 0`, which also switches an HPA off (the autoscaler leaves a target with zero
+/// replicas alone), or an HPA `minReplicas: 0`. Negative counts are left to the API server.
+pub fn running<'a>(obj: &'a Object, index: &'a Index) -> Option<Count<'a>> {
+    let w = obj.workload()?;
+    let r = index.effective_replicas(obj)?;
+    let replicas = w.replicas.as_ref();
+    if r.count <= 0 || replicas.is_some_and(|r| r.value <= 0) {
+        return None;
+    }
+    let hpa = r.hpa.and_then(|h| match &h.spec {
+        Spec::HorizontalPodAutoscaler(spec) => {
+            let spec: &Hpa = spec;
+            Some((h, spec))
+        }
+        _ => None,
+    });
+    Some(Count {
+        n: r.count,
+        replicas,
+        hpa,
+    })
+}
+
+impl Count<'_> {
+    /// Where the count is written, for messages: `spec.replicas 1`, `minReplicas 1 of
+    /// HorizontalPodAutoscaler web`, `spec.replicas not set, default 1`.
+    pub fn source(&self) -> String {
+        match (self.hpa, self.replicas) {
+            (Some((h, spec)), _) => match &spec.min_replicas {
+                Some(m) => format!(
+                    "minReplicas {} of HorizontalPodAutoscaler {}",
+                    m.value,
+                    h.display_name()
+                ),
+                None => format!(
+                    "HorizontalPodAutoscaler {} sets no minReplicas, default 1",
+                    h.display_name()
+                ),
+            },
+            (None, Some(r)) => format!("spec.replicas {}", r.value),
+            (None, None) => "spec.replicas not set, default 1".to_string(),
+        }
+    }
+
+    /// Whether a finding about the count belongs to this workload. A finding on an HPA's
+    /// `minReplicas` is reported once, for the first workload of the namespace with the HPA's
+    /// target kind and name whose count that HPA decides, even when several files define that
+    /// workload (overlays, environment directories).
+    pub fn reported_for(&self, obj: &Object, index: &Index) -> bool {
+        let Some((hpa, _)) = self.hpa else {
+            return true;
+        };
+        let (Some(ns), Some(name)) = (obj.namespace(), obj.key.name.as_deref()) else {
+            return true;
+        };
+        index
+            .workloads_in(ns)
+            .iter()
+            .map(|&id| index.get(id))
+            .filter(|o| o.kind.value == obj.kind.value && o.key.name.as_deref() == Some(name))
+            .find(|o| {
+                index
+                    .effective_replicas(o)
+                    .and_then(|r| r.hpa)
+                    .is_some_and(|h| h.id == hpa.id)
+            })
+            .is_none_or(|first| first.id == obj.id)
+    }
+
+    /// The field to write the count in: `minReplicas` or `replicas`.
+    pub fn field(&self) -> &'static str {
+        if self.hpa.is_some() {
+            "minReplicas"
+        } else {
+            "replicas"
+        }
+    }
+
+    /// A finding at the field that decides the count: the HPA's `minReplicas` (on the HPA, with
+    /// the workload as related location), the workload's `replicas` value, or, when neither is
+    /// written, the workload's name.
+    pub fn diag(&self, obj: &Object, meta: &RuleMeta, message: String) -> Diagnostic {
+        match self.hpa {
+            Some((h, spec)) => {
+                let span = spec
+                    .min_replicas
+                    .as_ref()
+                    .map_or(spec.target_span, |m| m.span);
+                h.diag(meta, span, message).related(
+                    obj.file,
+                    name_span(obj),
+                    format!("{} scaled by this autoscaler", workload_ref(obj)),
+                )
+            }
+            None => {
+                let span = self.replicas.map_or_else(|| name_span(obj), |r| r.span);
+                obj.diag(meta, span, message)
+            }
+        }
+    }
+}
+
+/// The update strategy type in effect: the written `type`, else the default of the kind and
+/// apiVersion (Deployments: RollingUpdate; StatefulSets: OnDelete in apps/v1beta1,
+/// RollingUpdate since apps/v1beta2; DaemonSets: OnDelete in extensions/v1beta1, RollingUpdate
+/// since apps/v1beta2).
+pub fn strategy_type<'a>(obj: &'a Object, w: &'a Workload) -> &'a str {
+    if let Some(k) = w.strategy.as_ref().and_then(|s| s.kind.as_ref()) {
+        return &k.value;
+    }
+    match (obj.kind.value.as_str(), obj.api_version.value.as_str()) {
+        ("StatefulSet", "apps/v1beta1") | ("DaemonSet", "extensions/v1beta1") => "OnDelete",
+        _ => "RollingUpdate",
+    }
+}
+
+/// A valid `maxSurge` or `maxUnavailable`.
+pub enum Amount {
+    Count(i64),
+    Percent(i64),
+}
+
+/// The value as Kubernetes accepts it: a non-negative integer or a percentage matching
+/// `^[0-9]+%$` (`IsValidPercent`); `None` for anything the API server rejects.
+pub fn amount(v: &IntOrString) -> Option<Amount> {
+    match v {
+        IntOrString::Int(i) if *i >= 0 => Some(Amount::Count(*i)),
+        IntOrString::Int(_) => None,
+        IntOrString::Str(s) => {
+            let digits = s.strip_suffix('%')?;
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            // Too many digits for an i64 is far over 100%.
+            Some(Amount::Percent(digits.parse().unwrap_or(i64::MAX)))
+        }
+    }
+}
+
+impl Amount {
+    /// The value the API server compares with 0 (`getIntOrPercentValue`).
+    pub fn value(&self) -> i64 {
+        match self {
+            Amount::Count(i) | Amount::Percent(i) => *i,
+        }
+    }
+
+    /// Resolved against `total` pods, rounding a percentage up or down the way
+    /// `intstr.GetScaledValueFromIntOrPercent` does.
+    pub fn of(&self, total: i64, round_up: bool) -> i64 {
+        match self {
+            Amount::Count(i) => *i,
+            Amount::Percent(p) => {
+                let v = p.saturating_mul(total);
+                if round_up {
+                    v.saturating_add(99) / 100
+                } else {
+                    v / 100
+                }
+            }
+        }
+    }
+}
+
+/// Whether the workload is a fragment rather than an object the API server would accept: its
+/// pod template has no containers, as in a kustomize patch that only sets `replicas` or a
+/// `nodeSelector`. The base it is merged into decides spreading and the replica count, so the
+/// rules that judge what is absent stay silent.
+pub fn is_fragment(w: &Workload) -> bool {
+    w.template.containers.is_empty()
+}
+
+/// `Deployment web`.
+pub fn workload_ref(obj: &Object) -> String {
+    format!("{} {}", obj.kind.value, obj.display_name())
+}
+
+/// The object's `metadata.name` value (its `kind` when it has no name).
+pub fn name_span(obj: &Object) -> Span {
+    obj.name.as_ref().map_or(obj.kind.span, |n| n.span)
+}
+
+/// The pod template's `spec:` key, where spreading is configured; the object's name when the
+/// workload has no pod spec.
+pub fn template_span(obj: &Object, w: &Workload) -> Span {
+    let s = w.template.span;
+    if s.start.line == 0 {
+        return name_span(obj);
+    }
+    if s.start.line == s.end.line {
+        return s;
+    }
+    Span::new(
+        s.start,
+        Pos {
+            line: s.start.line,
+            column: s.start.column + "spec".len() as u32,
+        },
+    )
+}
+
+/// A `labelSelector` to suggest, as YAML: `{matchLabels: {app: web}}` with the workload
+/// selector's `matchLabels` (which the pod template must carry), else the template's labels.
+/// The second value is a note to append to the help: when the template has no labels, the
+/// labels to add to it as well.
+pub fn suggested_selector(obj: &Object, w: &Workload) -> (String, String) {
+    let from_selector = w
+        .selector
+        .as_ref()
+        .map(|s| &s.value.match_labels)
+        .filter(|l| !l.is_empty() && l.iter().all(|(k, v)| w.template.labels.get(k) == Some(v)));
+    let labels: &Labels = from_selector.unwrap_or(&w.template.labels);
+    if labels.is_empty() {
+        let app = yaml_scalar(obj.key.name.as_deref().unwrap_or("my-app"));
+        return (
+            format!("{{matchLabels: {{app: {app}}}}}"),
+            format!(" (the pod template has no labels: add `labels: {{app: {app}}}` to its metadata too)"),
+        );
+    }
+    let pairs: Vec<String> = labels
+        .iter()
+        .map(|(k, v)| format!("{k}: {}", yaml_scalar(v)))
+        .collect();
+    (
+        format!("{{matchLabels: {{{}}}}}", pairs.join(", ")),
+        String::new(),
+    )
+}
+
+/// A label value as a YAML string scalar: plain when YAML reads it back as the same string,
+/// double-quoted otherwise (`"true"`, `"1.0"`, `""`).
+fn yaml_scalar(v: &str) -> String {
+    let plain = v.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && !matches!(
+            v.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        );
+    if plain {
+        v.to_string()
+    } else {
+        format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn label_values_are_quoted_when_yaml_would_change_them() {
+        assert_eq!(yaml_scalar("web"), "web");
+        assert_eq!(yaml_scalar("my-app.v2"), "my-app.v2");
+        assert_eq!(yaml_scalar("true"), "\"true\"");
+        assert_eq!(yaml_scalar("1.0"), "\"1.0\"");
+        assert_eq!(yaml_scalar(""), "\"\"");
+    }
+
+    #[test]
+    fn amounts_follow_kubernetes_validation_and_rounding() {
+        let s = |v: &str| amount(&IntOrString::Str(v.into()));
+        assert_eq!(s("25%").map(|a| a.of(3, true)), Some(1));
+        assert_eq!(s("25%").map(|a| a.of(3, false)), Some(0));
+        assert_eq!(s("100%").map(|a| a.of(3, false)), Some(3));
+        assert_eq!(s("150%").map(|a| a.value()), Some(150));
+        assert!(s("25").is_none());
+        assert!(s("abc%").is_none());
+        assert!(s("-5%").is_none());
+        assert!(s("%").is_none());
+        assert!(amount(&IntOrString::Int(-1)).is_none());
+        assert_eq!(
+            amount(&IntOrString::Int(2)).map(|a| a.of(3, false)),
+            Some(2)
+        );
+        assert_eq!(
+            s("99999999999999999999%").map(|a| a.value()),
+            Some(i64::MAX)
+        );
+    }
+}

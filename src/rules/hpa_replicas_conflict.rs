@@ -1,0 +1,143 @@
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::index::REPLICATED_KINDS;
+use crate::model::{Object, Spec};
+use crate::rule::{Context, Rule, RuleMeta};
+use crate::rules::availability::workload_ref;
+
+pub static META: RuleMeta = RuleMeta {
+    id: "hpa-replicas-conflict",
+    severity: Severity::Warning,
+    summary: "A workload scaled by a HorizontalPodAutoscaler also sets spec.replicas",
+    kinds: REPLICATED_KINDS,
+    what_it_does: "Reports `spec.replicas` on a Deployment, StatefulSet, ReplicaSet or \
+ReplicationController that a HorizontalPodAutoscaler (autoscaling/v1, v2, v2beta1 or v2beta2) \
+in the same namespace targets by `scaleTargetRef` kind and name. `replicas: 0` is not reported: \
+it scales the workload down on purpose, and the autoscaler leaves a target with zero replicas \
+alone.",
+    why_it_matters: "Once an autoscaler manages a workload, the replica count belongs to it. A \
+manifest that still says `replicas: 3` sets the count back to 3 on every `kubectl apply`, Helm \
+upgrade or GitOps sync: if the autoscaler had scaled to 10 under load, the apply removes 7 \
+serving pods at once, and the rollout that comes with the apply starts from 3 pods while the \
+traffic needs 10. The autoscaler corrects it only after its next sync and the new pods' \
+startup, minutes in which the remaining pods are overloaded. Leaving `replicas` out of the \
+manifest lets the applied change keep the live count.",
+    example: r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 3
+  maxReplicas: 12
+  metrics:
+    - type: Resource
+      resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}
+"#,
+    use_instead: r#"apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: web
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}
+  minReplicas: 3
+  maxReplicas: 12
+  metrics:
+    - type: Resource
+      resource: {name: cpu, target: {type: Utilization, averageUtilization: 70}}
+"#,
+    options: &[],
+    references: &[
+        "https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/#migrating-deployments-and-statefulsets-to-horizontal-autoscaling",
+        "https://kubernetes.io/docs/tasks/run-application/horizontal-pod-autoscale/",
+    ],
+};
+
+pub struct HpaReplicasConflict;
+
+impl Rule for HpaReplicasConflict {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+        let Some(w) = obj.workload() else { return };
+        let Some(replicas) = &w.replicas else { return };
+        if replicas.value == 0 {
+            return;
+        }
+        let hpas = cx.index.hpas_for(obj);
+        // The autoscaler written next to the workload, when several target the same name.
+        let Some(h) = hpas
+            .iter()
+            .find(|h| h.file == obj.file)
+            .or_else(|| hpas.first())
+        else {
+            return;
+        };
+        let Spec::HorizontalPodAutoscaler(spec) = &h.spec else {
+            return;
+        };
+        let range = match (&spec.min_replicas, &spec.max_replicas) {
+            (Some(min), Some(max)) => format!(" between {} and {}", min.value, max.value),
+            (None, Some(max)) => format!(" between 1 and {}", max.value),
+            _ => String::new(),
+        };
+        out.push(
+            obj.diag(
+                &META,
+                replicas.span,
+                format!(
+                    "{} sets spec.replicas {} but HorizontalPodAutoscaler {} scales it{range}: \
+                     every apply resets the replica count the autoscaler chose",
+                    workload_ref(obj),
+                    replicas.value,
+                    h.display_name()
+                ),
+            )
+            .help(
+                "remove `replicas` from the manifest and let the autoscaler own the count \
+                 (set the floor with the HPA's `minReplicas`)",
+            )
+            .related(
+                h.file,
+                spec.target_span,
+                format!(
+                    "HorizontalPodAutoscaler {} targets {} here",
+                    h.display_name(),
+                    workload_ref(obj)
+                ),
+            ),
+        );
+    }
+}
