@@ -187,7 +187,8 @@ fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
         diagnostics.extend(e.diagnostics);
         skipped += e.skipped;
     }
-    let index = Index::build(objects);
+    let paths: Vec<&str> = inputs.iter().map(|i| i.display.as_str()).collect();
+    let index = Index::build_with_paths(objects, &paths);
     let active: Vec<&dyn Rule> = rules::RULES
         .iter()
         .copied()

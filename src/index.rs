@@ -137,6 +137,8 @@ pub struct Index {
     workloads_by_ns: HashMap<String, Vec<ObjectId>>,
     /// (namespace, label key, label value) → workloads whose pod template carries it.
     pods_by_label: HashMap<(String, String, String), Vec<ObjectId>>,
+    /// Workload → HPAs bound to it (see `bind_hpas`).
+    hpas_by_workload: HashMap<ObjectId, Vec<ObjectId>>,
     /// (namespace, kind, name) of a scale target → HPAs that target it.
     hpas_by_target: HashMap<(String, String, String), Vec<ObjectId>>,
     /// Workload → PDBs that select its pods.
@@ -279,8 +281,37 @@ fn triple(a: &str, b: &str, c: &str) -> (String, String, String) {
     (a.to_string(), b.to_string(), c.to_string())
 }
 
+/// How near two files are: `usize::MAX` for the same file, else the number of leading
+/// directories their paths share.
+fn nearness(a: FileId, b: FileId, paths: &[&str]) -> usize {
+    if a == b {
+        return usize::MAX;
+    }
+    let (Some(pa), Some(pb)) = (paths.get(a as usize), paths.get(b as usize)) else {
+        return 0;
+    };
+    let dirs = |p: &'_ str| -> Vec<String> {
+        let mut v: Vec<String> = p.split('/').map(str::to_string).collect();
+        v.pop();
+        v
+    };
+    dirs(pa)
+        .iter()
+        .zip(dirs(pb).iter())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
 impl Index {
+    /// The index of a run whose file paths are unknown (tests): HPAs bind to every workload
+    /// they name unless one is in their own file.
     pub fn build(objects: Vec<Object>) -> Index {
+        Index::build_with_paths(objects, &[])
+    }
+
+    /// Builds the index. `paths[file]` is each input's path, used to bind an autoscaler to
+    /// the nearest of several workloads that share its target's kind, namespace and name.
+    pub fn build_with_paths(objects: Vec<Object>, paths: &[&str]) -> Index {
         let mut objects = objects;
         for (i, o) in objects.iter_mut().enumerate() {
             o.id = i as ObjectId;
@@ -346,6 +377,7 @@ impl Index {
                 _ => {}
             }
         }
+        ix.bind_hpas(paths);
         let mut selected = HashMap::new();
         let mut pdbs_by_workload: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
         let mut services_by_workload: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
@@ -388,6 +420,44 @@ impl Index {
         ix.pdbs_by_workload = pdbs_by_workload;
         ix.services_by_workload = services_by_workload;
         ix
+    }
+
+    /// Binds each HPA to the workload it scales. Objects with one kind, namespace and name are
+    /// one object in a cluster, so several of them in one run are alternatives — the same
+    /// app in two environment directories, or two unrelated samples that both call their
+    /// Deployment `frontend`. An HPA then scales the nearest: the one in its own file, else
+    /// the ones sharing the most leading directories with it. A unique target binds wherever
+    /// it is (an HPA kept in an `hpa/` directory next to `deploy/`).
+    fn bind_hpas(&mut self, paths: &[&str]) {
+        let mut by_identity: HashMap<(String, String, String), Vec<ObjectId>> = HashMap::new();
+        for o in &self.objects {
+            if let (Some(ns), Some(name), Some(_)) = (o.namespace(), &o.key.name, o.workload()) {
+                by_identity
+                    .entry(triple(ns, &o.kind.value, name))
+                    .or_default()
+                    .push(o.id);
+            }
+        }
+        let mut bound: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
+        for (target, hpas) in &self.hpas_by_target {
+            let Some(candidates) = by_identity.get(target) else {
+                continue;
+            };
+            for &h in hpas {
+                let hfile = self.objects[h as usize].file;
+                let near = |w: ObjectId| nearness(hfile, self.objects[w as usize].file, paths);
+                let best = candidates.iter().map(|&w| near(w)).max().unwrap_or(0);
+                for &w in candidates {
+                    if candidates.len() == 1 || near(w) == best {
+                        bound.entry(w).or_default().push(h);
+                    }
+                }
+            }
+        }
+        for v in bound.values_mut() {
+            v.sort_unstable();
+        }
+        self.hpas_by_workload = bound;
     }
 
     pub fn objects(&self) -> &[Object] {
@@ -509,15 +579,10 @@ impl Index {
             .find(|o| selector.matches(&o.labels))
     }
 
-    /// HorizontalPodAutoscalers in the workload's namespace that target it by kind and name.
+    /// HorizontalPodAutoscalers in the workload's namespace that target it by kind and name
+    /// and are bound to it (the nearest of same-named alternatives, see `bind_hpas`).
     pub fn hpas_for(&self, obj: &Object) -> Vec<&Object> {
-        let (Some(ns), Some(name)) = (obj.namespace(), &obj.key.name) else {
-            return Vec::new();
-        };
-        self.hpas_by_target
-            .get(&triple(ns, &obj.kind.value, name))
-            .map(|v| v.iter().map(|&i| self.get(i)).collect())
-            .unwrap_or_default()
+        self.reverse(&self.hpas_by_workload, obj)
     }
 
     /// The replicas a workload runs with: `spec.replicas` (absent = 1), unless a
@@ -698,5 +763,62 @@ mod tests {
         );
         let other = ix.find("other", "Deployment", "web");
         assert_eq!(other.map(|w| ix.pdbs_for(w).len()), Some(0));
+    }
+}
+
+#[cfg(test)]
+mod hpa_binding_tests {
+    use super::*;
+    use crate::diagnostic::FileId;
+    use crate::settings::Settings;
+
+    fn objects(files: &[&str]) -> Vec<Object> {
+        let mut out = crate::model::Extracted::default();
+        for (i, text) in files.iter().enumerate() {
+            for doc in crate::yaml::parse_stream(text, false) {
+                if let Ok(tree) = doc.tree {
+                    crate::model::extract(
+                        &tree,
+                        i as FileId,
+                        None,
+                        &Settings::default().namespace,
+                        &mut out,
+                    );
+                }
+            }
+        }
+        out.objects
+    }
+
+    const DEPLOY: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: frontend}\nspec:\n  replicas: 2\n  template: {metadata: {labels: {app: f}}, spec: {containers: [{name: c, image: i}]}}\n";
+    const HPA: &str = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: f}\nspec:\n  scaleTargetRef: {kind: Deployment, name: frontend}\n  minReplicas: 6\n";
+
+    #[test]
+    fn an_hpa_binds_to_the_nearest_of_same_named_workloads() {
+        let paths = [
+            "shop/prod/deploy.yaml",
+            "shop/prod/hpa.yaml",
+            "demo/frontend.yaml",
+        ];
+        let ix = Index::build_with_paths(objects(&[DEPLOY, HPA, DEPLOY]), &paths);
+        let scaled: Vec<usize> = ix
+            .objects()
+            .iter()
+            .filter(|o| o.workload().is_some())
+            .map(|o| ix.hpas_for(o).len())
+            .collect();
+        assert_eq!(scaled, vec![1, 0]);
+    }
+
+    #[test]
+    fn a_unique_target_binds_wherever_it_is() {
+        let paths = ["deploy/frontend.yaml", "autoscaling/hpa.yaml"];
+        let ix = Index::build_with_paths(objects(&[DEPLOY, HPA]), &paths);
+        let w = ix
+            .objects()
+            .iter()
+            .find(|o| o.workload().is_some())
+            .expect("workload");
+        assert_eq!(ix.effective_replicas(w).map(|r| r.count), Some(6));
     }
 }
