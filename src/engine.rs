@@ -16,8 +16,20 @@ use crate::source::{describe_io, Input};
 use crate::span::{Pos, Span};
 use crate::yaml;
 
+/// Wall-clock time of each phase of a run, for the benchmark.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Reading, parsing and extracting the model of every file.
+    pub load: std::time::Duration,
+    /// Building the cross-object index.
+    pub index: std::time::Duration,
+    /// Running every rule on every object, then sorting.
+    pub rules: std::time::Duration,
+}
+
 /// The outcome of a run.
 pub struct Report {
+    pub timings: Timings,
     pub inputs: Vec<Input>,
     pub objects: usize,
     /// Documents without apiVersion and kind.
@@ -174,6 +186,7 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Report {
 }
 
 fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
+    let started = std::time::Instant::now();
     let loaded: Vec<Extracted> = inputs
         .par_iter()
         .enumerate()
@@ -187,8 +200,10 @@ fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
         diagnostics.extend(e.diagnostics);
         skipped += e.skipped;
     }
+    let loaded_at = std::time::Instant::now();
     let paths: Vec<&str> = inputs.iter().map(|i| i.display.as_str()).collect();
     let index = Index::build_with_paths(objects, &paths);
+    let indexed_at = std::time::Instant::now();
     let active: Vec<&dyn Rule> = rules::RULES
         .iter()
         .copied()
@@ -218,7 +233,13 @@ fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
+    let timings = Timings {
+        load: loaded_at - started,
+        index: indexed_at - loaded_at,
+        rules: indexed_at.elapsed(),
+    };
     Report {
+        timings,
         inputs,
         objects: index.len(),
         skipped,
