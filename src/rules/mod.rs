@@ -12,6 +12,8 @@ pub mod missing_readiness_probe;
 pub mod parse_error;
 pub mod prestop_exceeds_grace_period;
 pub mod removed_api;
+pub mod unknown_rule;
+pub mod unused_suppression;
 pub mod zero_grace_period;
 
 /// Rules that check objects.
@@ -27,8 +29,13 @@ pub static RULES: &[&dyn Rule] = &[
     &zero_grace_period::ZeroGracePeriod,
 ];
 
-/// Findings the loader itself reports (no object check).
-pub static LOADER_RULES: &[&RuleMeta] = &[&invalid_field_type::META, &parse_error::META];
+/// Findings the loader and the engine report themselves (no object check).
+pub static LOADER_RULES: &[&RuleMeta] = &[
+    &invalid_field_type::META,
+    &parse_error::META,
+    &unknown_rule::META,
+    &unused_suppression::META,
+];
 
 /// Metadata of every rule, sorted by id.
 pub fn all_metas() -> Vec<&'static RuleMeta> {
