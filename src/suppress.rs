@@ -283,10 +283,14 @@ pub fn scan_comments(
             continue;
         }
         let no = line_no(i);
-        let Some(hash) = comment_start(line, no, strings) else {
+        let Some(comment) = comment_start(line, no, strings) else {
             continue;
         };
-        let Some(parsed) = parse_directive(line, hash) else {
+        // The directive may follow another comment: `- name: web  # main  # kube-contract: …`.
+        let Some((hash, parsed)) = line[comment..]
+            .match_indices('#')
+            .find_map(|(at, _)| parse_directive(line, comment + at).map(|p| (comment + at, p)))
+        else {
             continue;
         };
         let scope = if i < first_content {
@@ -649,6 +653,10 @@ mod tests {
             assert!(s[0].entries.is_empty());
         }
         assert!(comments("a: 1 # kube-contractor: ignore[x]\n").is_empty());
+        let after = comments("a: 1 # note # kube-contract: ignore[x] why\n");
+        assert_eq!(after[0].entries[0].span.start.column, 37);
+        assert_eq!(after[0].span.start.column, 13);
+        assert_eq!(after[0].reason.as_deref(), Some("why"));
         assert!(comments("a: 1 #kube-contract:ignore[x]\n")[0]
             .malformed
             .is_none());
