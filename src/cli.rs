@@ -2,15 +2,17 @@
 
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::{self, Config};
 use crate::deprecated_apis;
 use crate::diagnostic::Severity;
 use crate::engine::{self, Report};
 use crate::kube_version::KubeVersion;
 use crate::output;
-use crate::rules;
+use crate::rules::{self, unknown_rule};
 use crate::settings::Settings;
 use crate::source::{self, Filters};
 
@@ -35,13 +37,20 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Lint manifests: files, directories (recursive), or `-` for standard input.
-    Lint(LintArgs),
+    Lint(Box<LintArgs>),
     /// List every rule: id, default severity and summary.
     Rules,
-    /// Print a rule's documentation.
+    /// Print a rule's documentation, options included.
     Explain {
         /// The rule id, e.g. missing-readiness-probe.
         rule: String,
+    },
+    /// Write `.kube-contract.yaml` in the current directory: every setting and every rule
+    /// with its default, commented.
+    Init {
+        /// Overwrite an existing `.kube-contract.yaml`.
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -83,18 +92,30 @@ struct LintArgs {
     /// The name standard input gets in reports.
     #[arg(long, value_name = "NAME", default_value = "<stdin>")]
     stdin_filename: String,
-    /// Namespace of objects without `metadata.namespace`.
-    #[arg(long, value_name = "NS", default_value = "default")]
-    namespace: String,
+    /// Namespace of objects without `metadata.namespace` [default: the configuration's
+    /// `namespace`, else `default`].
+    #[arg(long, value_name = "NS")]
+    namespace: Option<String>,
     /// The Kubernetes release to check API versions against.
     #[arg(long, value_name = "X.Y", value_parser = parse_kubernetes_version, help = kubernetes_version_help())]
     kubernetes_version: Option<KubeVersion>,
-    /// Zones the platform spreads workloads over.
-    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
-    zones: u32,
-    /// Exit with 1 when a finding at or above this severity is reported.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    fail_on: FailOn,
+    /// Zones the platform spreads workloads over [default: the configuration's `zones`, else 3].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    zones: Option<u32>,
+    /// Exit with 1 when a finding at or above this severity is reported [default: the
+    /// configuration's `fail-on`, else warning].
+    #[arg(long, value_enum)]
+    fail_on: Option<FailOn>,
+    /// Read this configuration file instead of looking for `.kube-contract.yaml` in the current
+    /// directory and its parents (up to the repository root).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Read no configuration file.
+    #[arg(long)]
+    no_config: bool,
+    /// List the findings that suppressions silenced, with their reasons.
+    #[arg(long)]
+    show_suppressed: bool,
     /// Run only these rules (comma-separated ids).
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     select: Vec<String>,
@@ -174,7 +195,36 @@ pub fn main() -> i32 {
                 EXIT_INCOMPLETE
             }
         },
-        Command::Lint(args) => lint(args),
+        Command::Lint(args) => lint(*args),
+        Command::Init { force } => init(Path::new(config::FILE_NAME), force),
+    }
+}
+
+/// `kube-contract init`: writes the commented default configuration.
+fn init(path: &Path, force: bool) -> i32 {
+    if path.exists() && !force {
+        eprintln!(
+            "error: {} already exists; `kube-contract init --force` overwrites it",
+            path.display()
+        );
+        return EXIT_INCOMPLETE;
+    }
+    match std::fs::write(path, config::init_text()) {
+        Ok(()) => {
+            print_out(&format!(
+                "wrote {}: every setting and rule at its default; edit it to fit your platform\n",
+                path.display()
+            ));
+            EXIT_CLEAN
+        }
+        Err(e) => {
+            eprintln!(
+                "error: cannot write {}: {}",
+                path.display(),
+                source::describe_io(&e)
+            );
+            EXIT_INCOMPLETE
+        }
     }
 }
 
@@ -192,39 +242,111 @@ fn check_ids(ids: &[String]) -> Result<BTreeSet<String>, String> {
             continue;
         }
         if rules::find(id).is_none() {
-            return Err(format!(
-                "unknown rule `{id}`; `kube-contract rules` lists them"
-            ));
+            return Err(unknown_rule::describe(id));
         }
         set.insert(id.to_string());
     }
     Ok(set)
 }
 
+/// How reports name a configuration file found by discovery: relative to the current
+/// directory (`.kube-contract.yaml`, `../../.kube-contract.yaml`).
+fn discovered_name(cwd: &Path, path: &Path) -> String {
+    let up = path
+        .parent()
+        .and_then(|dir| cwd.strip_prefix(dir).ok())
+        .map(|rest| rest.components().count());
+    match up {
+        Some(n) => format!("{}{}", "../".repeat(n), config::FILE_NAME),
+        None => path.display().to_string(),
+    }
+}
+
+/// The configuration of a run: `--no-config`, `--config PATH`, or the file discovered from the
+/// current directory. `Err` is the text to print (exit code 2).
+fn load_config(args: &LintArgs) -> Result<Config, String> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let (path, display) = match &args.config {
+        Some(p) => (p.clone(), p.display().to_string()),
+        None => {
+            let Ok(cwd) = std::env::current_dir() else {
+                return Ok(Config::default());
+            };
+            match config::discover(&cwd) {
+                Some(p) => {
+                    let name = discovered_name(&config::absolute(&cwd), &p);
+                    (p, name)
+                }
+                None => return Ok(Config::default()),
+            }
+        }
+    };
+    Config::load(&path, &display).map_err(|errors| config::render_errors(&errors))
+}
+
+/// Settings from the configuration file, then the flags, which win. The second value is
+/// whether `never` was chosen for `fail-on`.
+fn resolve(args: &LintArgs, config: &Config) -> Result<(Settings, bool), String> {
+    let mut settings = Settings {
+        select: check_ids(&args.select)?,
+        ignore: check_ids(&args.ignore)?,
+        jobs: args.jobs,
+        ..Settings::default()
+    };
+    config.apply(&mut settings);
+    if let Some(ns) = &args.namespace {
+        settings.namespace = ns.clone();
+    }
+    if let Some(z) = args.zones {
+        settings.zones = z;
+    }
+    if let Some(v) = args.kubernetes_version {
+        settings.kubernetes_version = Some(v);
+    }
+    // `--select` names rules to run: it runs them even when the file turns them off.
+    for id in &settings.select {
+        if settings.severities.get(id) == Some(&None) {
+            settings.severities.remove(id);
+        }
+    }
+    let never = match args.fail_on {
+        Some(FailOn::Never) => true,
+        Some(f) => {
+            settings.fail_on = match f {
+                FailOn::Error => Severity::Error,
+                FailOn::Info => Severity::Info,
+                _ => Severity::Warning,
+            };
+            false
+        }
+        None => config.fail_on == Some(config::FailOn::Never),
+    };
+    Ok((settings, never))
+}
+
 fn lint(args: LintArgs) -> i32 {
-    let (select, ignore) = match (check_ids(&args.select), check_ids(&args.ignore)) {
-        (Ok(s), Ok(i)) => (s, i),
-        (Err(e), _) | (_, Err(e)) => {
+    let config = match load_config(&args) {
+        Ok(c) => c,
+        Err(text) => {
+            eprint!("{text}");
+            return EXIT_INCOMPLETE;
+        }
+    };
+    let (settings, never) = match resolve(&args, &config) {
+        Ok(s) => s,
+        Err(e) => {
             eprintln!("error: {e}");
             return EXIT_INCOMPLETE;
         }
     };
-    let settings = Settings {
-        namespace: args.namespace.clone(),
-        zones: args.zones,
-        fail_on: match args.fail_on {
-            FailOn::Error => Severity::Error,
-            FailOn::Warning => Severity::Warning,
-            FailOn::Info => Severity::Info,
-            FailOn::Never => Severity::Error,
-        },
-        select,
-        ignore,
-        jobs: args.jobs,
-        kubernetes_version: args.kubernetes_version,
-        ..Settings::default()
-    };
-    let filters = match Filters::new(&args.include, &args.exclude) {
+    let filters =
+        Filters::new(&args.include, &args.exclude).and_then(|f| match config.base_dir() {
+            Some(dir) => f.with_config(dir, &config.include, &config.exclude),
+            None => Ok(f),
+        });
+    let filters = match filters {
         Ok(f) => f,
         Err(e) => {
             eprintln!("error: {e}");
@@ -270,12 +392,13 @@ fn lint(args: LintArgs) -> i32 {
                     color,
                     width: 100,
                     quiet: args.quiet,
+                    show_suppressed: args.show_suppressed,
                 },
             )
         }
     };
     print_out(&text);
-    exit_code(&report, &settings, args.fail_on == FailOn::Never)
+    exit_code(&report, &settings, never)
 }
 
 pub fn exit_code(report: &Report, settings: &Settings, never: bool) -> i32 {
@@ -325,6 +448,85 @@ mod tests {
             assert_eq!(e.kind(), clap::error::ErrorKind::ValueValidation);
             assert!(e.to_string().contains("1.29, v1.29 or 1.29.3"), "{e}");
         }
+    }
+
+    fn lint_args(args: &[&str]) -> LintArgs {
+        let argv = ["kube-contract", "lint"].iter().chain(args);
+        match Cli::try_parse_from(argv).expect("valid flags").command {
+            Command::Lint(a) => *a,
+            _ => unreachable!("lint was parsed"),
+        }
+    }
+
+    #[test]
+    fn flags_win_over_the_configuration_file() {
+        let config = Config::parse(
+            "zones: 2\nnamespace: shop\nkubernetes-version: \"1.25\"\nfail-on: info\n\
+             rules:\n  bare-pod: off\n  prestop-exceeds-grace-period: {min-shutdown-seconds: 9}\n",
+            "c",
+        )
+        .expect("valid");
+        let (s, never) = resolve(&lint_args(&[]), &config).expect("resolves");
+        assert_eq!(s.zones, 2, "zones reaches the settings rules read");
+        assert_eq!(s.namespace, "shop");
+        assert_eq!(s.kubernetes_version, Some(KubeVersion::new(1, 25)));
+        assert_eq!(s.fail_on, Severity::Info);
+        assert!(!never);
+        assert!(!s.enabled("bare-pod"));
+        assert_eq!(
+            s.option_i64("prestop-exceeds-grace-period", "min-shutdown-seconds", 5),
+            9
+        );
+        let (s, never) = resolve(
+            &lint_args(&[
+                "--zones",
+                "5",
+                "--namespace",
+                "ops",
+                "--kubernetes-version",
+                "1.31",
+                "--fail-on",
+                "never",
+                "--select",
+                "bare-pod,zero-grace-period",
+            ]),
+            &config,
+        )
+        .expect("resolves");
+        assert_eq!(s.zones, 5);
+        assert_eq!(s.namespace, "ops");
+        assert_eq!(s.kubernetes_version, Some(KubeVersion::new(1, 31)));
+        assert!(never);
+        assert!(
+            s.enabled("bare-pod"),
+            "--select runs a rule the file turned off"
+        );
+        assert!(!s.enabled("missing-readiness-probe"));
+        let (s, _) = resolve(&lint_args(&["--ignore", "zero-grace-period"]), &config).expect("ok");
+        assert!(!s.enabled("zero-grace-period"));
+        assert!(resolve(&lint_args(&["--select", "bare-pods"]), &config)
+            .unwrap_err()
+            .contains("did you mean `bare-pod`?"));
+        let never_file = Config::parse("fail-on: never\n", "c").expect("valid");
+        assert!(resolve(&lint_args(&[]), &never_file).expect("ok").1);
+        assert!(
+            !resolve(&lint_args(&["--fail-on", "error"]), &never_file)
+                .expect("ok")
+                .1
+        );
+    }
+
+    #[test]
+    fn discovered_files_are_named_relative_to_the_current_directory() {
+        let cwd = Path::new("/repo/a/b");
+        assert_eq!(
+            discovered_name(cwd, Path::new("/repo/a/b/.kube-contract.yaml")),
+            ".kube-contract.yaml"
+        );
+        assert_eq!(
+            discovered_name(cwd, Path::new("/repo/.kube-contract.yaml")),
+            "../../.kube-contract.yaml"
+        );
     }
 
     #[test]

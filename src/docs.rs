@@ -1,5 +1,5 @@
 //! Rule documentation generated from rule metadata: `docs/rules/<id>.md`,
-//! `docs/rules/README.md`, and the text `explain <id>` prints. The test `docs_are_fresh`
+//! `docs/rules/README.md`, `docs/configuration.md`, and the text `explain <id>` prints. The test `docs_are_fresh`
 //! fails when the checked-in files differ; `UPDATE_DOCS=1 cargo test --test docs` rewrites them.
 
 use std::fmt::Write;
@@ -28,13 +28,41 @@ pub fn rule_page(m: &RuleMeta) -> String {
     );
     let _ = writeln!(s, "## Options\n");
     if m.options.is_empty() {
-        let _ = writeln!(s, "None.\n");
+        let _ = writeln!(
+            s,
+            "None. The severity is set in `.kube-contract.yaml` (`error`, `warning`, `info` or \
+             `off`; see docs/configuration.md):\n"
+        );
+        let _ = writeln!(s, "```yaml\nrules:\n  {}: {}\n```\n", m.id, m.severity);
     } else {
-        let _ = writeln!(s, "| option | default | meaning |\n|---|---|---|");
+        let _ = writeln!(
+            s,
+            "| option | type | default | meaning |\n|---|---|---|---|"
+        );
         for o in m.options {
-            let _ = writeln!(s, "| `{}` | `{}` | {} |", o.name, o.default, o.description);
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | `{}` | {} |",
+                o.name,
+                o.kind().describe(),
+                o.default,
+                o.description
+            );
         }
-        let _ = writeln!(s);
+        let _ = writeln!(
+            s,
+            "\nSet in `.kube-contract.yaml`, with the severity (`error`, `warning`, `info` or \
+             `off`; see docs/configuration.md):\n"
+        );
+        let _ = writeln!(
+            s,
+            "```yaml\nrules:\n  {}:\n    severity: {}",
+            m.id, m.severity
+        );
+        for o in m.options {
+            let _ = writeln!(s, "    {}: {}", o.name, o.default);
+        }
+        let _ = writeln!(s, "```\n");
     }
     let _ = writeln!(s, "## References\n");
     for r in m.references {
@@ -68,6 +96,10 @@ pub fn generated_files() -> Vec<(String, String)> {
     v.push((
         "docs/deprecated-apis.md".to_string(),
         crate::deprecated_apis::docs_page(),
+    ));
+    v.push((
+        "docs/configuration.md".to_string(),
+        crate::config::docs_page(),
     ));
     v
 }

@@ -2,11 +2,12 @@
 //! sort. The same input gives the same findings in the same order whatever the thread count.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, FileId};
+use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::index::Index;
 use crate::model::{self, Extracted};
 use crate::rule::{Context, Rule};
@@ -14,6 +15,7 @@ use crate::rules::{self, parse_error};
 use crate::settings::Settings;
 use crate::source::{describe_io, Input};
 use crate::span::{Pos, Span};
+use crate::suppress::{self, Suppressed};
 use crate::yaml;
 
 /// Wall-clock time of each phase of a run, for the benchmark.
@@ -35,6 +37,8 @@ pub struct Report {
     /// Documents without apiVersion and kind.
     pub skipped: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Findings silenced by a suppression, in the order of `diagnostics`.
+    pub suppressed: Vec<Suppressed>,
 }
 
 impl Report {
@@ -125,15 +129,30 @@ pub fn load(input: &Input, file: FileId, settings: &Settings) -> Extracted {
         (None, None) => return out,
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    for doc in yaml::parse_stream(text, input.is_json()) {
-        match doc.tree {
-            Ok(tree) => model::extract(
-                &tree,
+    let json = input.is_json();
+    for doc in yaml::parse_stream(text, json) {
+        if !json {
+            suppress::scan_comments(
+                &doc.chunk,
+                doc.tree.as_ref().ok(),
                 file,
-                doc.chunk.template,
-                &settings.namespace,
-                &mut out,
-            ),
+                &mut out.suppressions,
+            );
+        }
+        match doc.tree {
+            Ok(tree) => {
+                let before = out.objects.len();
+                model::extract(
+                    &tree,
+                    file,
+                    doc.chunk.template,
+                    &settings.namespace,
+                    &mut out,
+                );
+                for obj in out.objects.get(before..).unwrap_or_default() {
+                    suppress::from_annotations(obj, &doc.chunk, &mut out.suppressions);
+                }
+            }
             Err(e) => {
                 let mut d = file_error(file, e.pos, e.message);
                 d.template = doc.chunk.template.map(Arc::from);
@@ -194,10 +213,12 @@ fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
         .collect();
     let mut objects = Vec::with_capacity(loaded.iter().map(|e| e.objects.len()).sum());
     let mut diagnostics = Vec::new();
+    let mut suppressions = Vec::new();
     let mut skipped = 0;
     for e in loaded {
         objects.extend(e.objects);
         diagnostics.extend(e.diagnostics);
+        suppressions.extend(e.suppressions);
         skipped += e.skipped;
     }
     let loaded_at = std::time::Instant::now();
@@ -228,9 +249,17 @@ fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
         .collect();
     diagnostics.extend(found.into_iter().flatten());
     diagnostics.retain(|d| settings.enabled(d.rule));
-    for d in &mut diagnostics {
-        d.severity = settings.severity(d.rule, d.severity);
+    let overrides = severity_overrides(settings);
+    if !overrides.is_empty() {
+        for d in &mut diagnostics {
+            if let Some(s) = overrides.get(d.rule) {
+                d.severity = *s;
+            }
+        }
     }
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+    let suppressed = suppress::apply(&mut diagnostics, &suppressions, settings);
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     let timings = Timings {
@@ -244,7 +273,24 @@ fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
         objects: index.len(),
         skipped,
         diagnostics,
+        suppressed,
     }
+}
+
+/// Configured severities that differ from the rule's default; they apply to every finding of
+/// the rule. A rule configured at its default severity keeps the severity each finding was
+/// given, since some rules report lesser cases lower (`prestop-exceeds-grace-period` reports a
+/// too-short shutdown window as a warning): writing a default down changes nothing.
+fn severity_overrides(settings: &Settings) -> HashMap<&'static str, Severity> {
+    let mut out = HashMap::new();
+    for (id, configured) in &settings.severities {
+        if let (Some(meta), Some(s)) = (rules::find(id), configured) {
+            if *s != meta.severity {
+                out.insert(meta.id, *s);
+            }
+        }
+    }
+    out
 }
 
 /// Keeps peak memory near "largest file plus the model". Each file's tree is a few large

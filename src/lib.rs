@@ -1,6 +1,7 @@
 //! kube-contract: lints Kubernetes manifests against the zero-downtime developer contract.
 
 pub mod cli;
+pub mod config;
 pub mod deprecated_apis;
 pub mod diagnostic;
 pub mod docs;
@@ -15,5 +16,6 @@ pub mod selector;
 pub mod settings;
 pub mod source;
 pub mod span;
+pub mod suppress;
 pub mod wait;
 pub mod yaml;

@@ -433,6 +433,8 @@ pub struct Extracted {
     pub diagnostics: Vec<Diagnostic>,
     /// Documents (or List items) without apiVersion and kind.
     pub skipped: usize,
+    /// Suppression comments and annotations, applied once every rule has run.
+    pub suppressions: Vec<crate::suppress::Suppression>,
 }
 
 /// Reads the objects of one parsed document: the document itself, or each item of a List.

@@ -9,12 +9,50 @@ use crate::index::Index;
 use crate::model::Object;
 use crate::settings::Settings;
 
-/// An option a rule reads from the configuration.
+/// An option a rule reads from the configuration. Its type is the type of its default.
 #[derive(Debug)]
 pub struct RuleOption {
     pub name: &'static str,
     pub default: &'static str,
     pub description: &'static str,
+}
+
+/// The type of an option's value, read from its default: `5` is a whole number (at least 0
+/// unless the default is negative), `true`/`false` a boolean, `0.5` a number, anything else a
+/// string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptionKind {
+    Integer { negative: bool },
+    Number,
+    Boolean,
+    String,
+}
+
+impl OptionKind {
+    /// How the docs name it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            OptionKind::Integer { negative: false } => "integer ≥ 0",
+            OptionKind::Integer { negative: true } => "integer",
+            OptionKind::Number => "number",
+            OptionKind::Boolean => "boolean",
+            OptionKind::String => "string",
+        }
+    }
+}
+
+impl RuleOption {
+    pub fn kind(&self) -> OptionKind {
+        if let Ok(i) = self.default.parse::<i64>() {
+            OptionKind::Integer { negative: i < 0 }
+        } else if matches!(self.default, "true" | "false") {
+            OptionKind::Boolean
+        } else if self.default.parse::<f64>().is_ok_and(f64::is_finite) {
+            OptionKind::Number
+        } else {
+            OptionKind::String
+        }
+    }
 }
 
 #[derive(Debug)]

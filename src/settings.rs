@@ -1,4 +1,4 @@
-//! What a run is told: flags (and, later, the config file) resolved into one value.
+//! What a run is told: the configuration file (`config.rs`) and the flags, resolved into one value.
 
 use std::collections::{BTreeMap, BTreeSet};
 

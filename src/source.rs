@@ -38,6 +38,36 @@ impl std::fmt::Display for DiscoverError {
 pub struct Filters {
     include: Option<GlobSet>,
     exclude: GlobSet,
+    /// Globs of a configuration file, matched against paths relative to its directory.
+    config: Option<ConfigGlobs>,
+}
+
+struct ConfigGlobs {
+    dir: PathBuf,
+    include: Option<GlobSet>,
+    exclude: GlobSet,
+}
+
+impl ConfigGlobs {
+    /// The path relative to the configuration's directory; `None` outside it.
+    fn relative(&self, path: &Path) -> Option<PathBuf> {
+        crate::config::absolute(path)
+            .strip_prefix(&self.dir)
+            .ok()
+            .map(Path::to_path_buf)
+    }
+}
+
+fn config_glob_set(patterns: &[String]) -> Result<GlobSet, DiscoverError> {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        b.add(
+            crate::config::glob(p)
+                .map_err(|e| DiscoverError(format!("invalid glob `{p}`: {e}")))?,
+        );
+    }
+    b.build()
+        .map_err(|e| DiscoverError(format!("invalid glob: {e}")))
 }
 
 fn glob_set(patterns: &[String]) -> Result<GlobSet, DiscoverError> {
@@ -65,7 +95,28 @@ impl Filters {
                 Some(glob_set(include)?)
             },
             exclude: glob_set(exclude)?,
+            config: None,
         })
+    }
+
+    /// Adds a configuration file's globs, relative to its directory `dir` (absolute). Its
+    /// `include` applies only when the command line gave none; its `exclude` always does.
+    pub fn with_config(
+        mut self,
+        dir: PathBuf,
+        include: &[String],
+        exclude: &[String],
+    ) -> Result<Filters, DiscoverError> {
+        self.config = Some(ConfigGlobs {
+            dir,
+            include: if include.is_empty() {
+                None
+            } else {
+                Some(config_glob_set(include)?)
+            },
+            exclude: config_glob_set(exclude)?,
+        });
+        Ok(self)
     }
 
     fn clean(path: &Path) -> &Path {
@@ -74,12 +125,21 @@ impl Filters {
 
     pub fn excluded(&self, path: &Path) -> bool {
         self.exclude.is_match(Self::clean(path))
+            || self
+                .config
+                .as_ref()
+                .is_some_and(|c| c.relative(path).is_some_and(|rel| c.exclude.is_match(rel)))
     }
 
     pub fn included(&self, path: &Path) -> bool {
-        self.include
-            .as_ref()
-            .is_none_or(|g| g.is_match(Self::clean(path)))
+        match (&self.include, &self.config) {
+            (Some(g), _) => g.is_match(Self::clean(path)),
+            (None, Some(c)) => c
+                .include
+                .as_ref()
+                .is_none_or(|g| c.relative(path).is_some_and(|rel| g.is_match(rel))),
+            (None, None) => true,
+        }
     }
 }
 

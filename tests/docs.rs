@@ -104,12 +104,16 @@ fn registry_invariants() {
     }
 }
 
-/// The docs' Example fires the rule and its Use instead does not.
+/// The docs' Example fires the rule and its Use instead does not. Each rule runs alone,
+/// except the rules the loader and the engine report (no kinds): `unused-suppression` judges
+/// the other rules' findings, so those run with every rule.
 #[test]
 fn doc_examples_fire_and_use_instead_does_not() {
     for m in rules::all_metas() {
         let mut settings = Settings::default();
-        settings.select.insert(m.id.to_string());
+        if !m.kinds.is_empty() {
+            settings.select.insert(m.id.to_string());
+        }
         let fired = |text: &str| {
             common::lint_text("example.yaml", text, &settings)
                 .diagnostics

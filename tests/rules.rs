@@ -89,6 +89,7 @@ fn snapshots_of_bad_fixtures() {
                     color: false,
                     width: 100,
                     quiet: false,
+                    show_suppressed: false,
                 },
             ));
             json_out.push_str(&json::render(&report));

@@ -15,6 +15,8 @@ pub struct Options {
     pub width: usize,
     /// Only the findings, no summary.
     pub quiet: bool,
+    /// List the findings suppressions silenced, with their reasons.
+    pub show_suppressed: bool,
 }
 
 struct Related {
@@ -203,9 +205,45 @@ pub fn render(report: &Report, opts: &Options) -> String {
         out.push_str(&block);
         out.push('\n');
     }
+    if opts.show_suppressed {
+        out.push_str(&suppressed(report));
+    }
     if !opts.quiet {
         out.push_str(&summary(report));
+        if !opts.show_suppressed && !report.suppressed.is_empty() {
+            out.push_str("(`--show-suppressed` lists the suppressed findings and their reasons)\n");
+        }
     }
+    out
+}
+
+/// The silenced findings, one entry each: where, rule, message, and the suppression's place
+/// and reason.
+pub fn suppressed(report: &Report) -> String {
+    if report.suppressed.is_empty() {
+        return String::new();
+    }
+    let mut out = format!("Suppressed findings ({}):\n", report.suppressed.len());
+    for s in &report.suppressed {
+        let d = &s.diagnostic;
+        let file = report.file_name(d.file);
+        out.push_str(&format!(
+            "  {file}:{}:{}: {}[{}]: {}\n    silenced by the {} at {file}:{}:{}",
+            d.span.start.line,
+            d.span.start.column,
+            d.severity,
+            d.rule,
+            d.message,
+            s.origin.as_str(),
+            s.span.start.line,
+            s.span.start.column,
+        ));
+        match &s.reason {
+            Some(r) => out.push_str(&format!(": {r}\n")),
+            None => out.push_str(" (no reason given)\n"),
+        }
+    }
+    out.push('\n');
     out
 }
 
@@ -220,6 +258,9 @@ pub fn summary(report: &Report) -> String {
         plural(c.warnings, "warning"),
         plural(c.infos, "info"),
     );
+    if !report.suppressed.is_empty() {
+        s.push_str(&format!(", {} suppressed", report.suppressed.len()));
+    }
     if report.skipped > 0 {
         s.push_str(&format!(
             " ({} without apiVersion and kind skipped)",

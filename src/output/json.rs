@@ -10,7 +10,23 @@ use crate::output::counts;
 struct Output<'a> {
     version: u32,
     diagnostics: Vec<JsonDiagnostic<'a>>,
+    suppressed: Vec<JsonSuppressed<'a>>,
     summary: Summary,
+}
+
+#[derive(Serialize)]
+struct JsonSuppressed<'a> {
+    #[serde(flatten)]
+    diagnostic: JsonDiagnostic<'a>,
+    reason: Option<&'a str>,
+    suppression: JsonSuppression<'a>,
+}
+
+#[derive(Serialize)]
+struct JsonSuppression<'a> {
+    kind: &'a str,
+    #[serde(flatten)]
+    location: Location<'a>,
 }
 
 #[derive(Serialize)]
@@ -21,6 +37,7 @@ struct Summary {
     errors: usize,
     warnings: usize,
     infos: usize,
+    suppressed: usize,
 }
 
 #[derive(Serialize)]
@@ -91,6 +108,18 @@ pub fn render(report: &Report) -> String {
             .iter()
             .map(|d| diagnostic(report, d))
             .collect(),
+        suppressed: report
+            .suppressed
+            .iter()
+            .map(|s| JsonSuppressed {
+                diagnostic: diagnostic(report, &s.diagnostic),
+                reason: s.reason.as_deref(),
+                suppression: JsonSuppression {
+                    kind: s.origin.as_str(),
+                    location: location(report, s.diagnostic.file, s.span),
+                },
+            })
+            .collect(),
         summary: Summary {
             files: report.inputs.len(),
             objects: report.objects,
@@ -98,6 +127,7 @@ pub fn render(report: &Report) -> String {
             errors: c.errors,
             warnings: c.warnings,
             infos: c.infos,
+            suppressed: report.suppressed.len(),
         },
     };
     let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| {

@@ -26,6 +26,8 @@ pub mod rollout_strategy_invalid;
 pub mod service_matches_nothing;
 pub mod single_replica;
 pub mod spread_selector_mismatch;
+pub mod unknown_rule;
+pub mod unused_suppression;
 pub mod zero_grace_period;
 
 /// Rules that check objects.
@@ -54,8 +56,13 @@ pub static RULES: &[&dyn Rule] = &[
     &zero_grace_period::ZeroGracePeriod,
 ];
 
-/// Findings the loader itself reports (no object check).
-pub static LOADER_RULES: &[&RuleMeta] = &[&invalid_field_type::META, &parse_error::META];
+/// Findings the loader and the engine report themselves (no object check).
+pub static LOADER_RULES: &[&RuleMeta] = &[
+    &invalid_field_type::META,
+    &parse_error::META,
+    &unknown_rule::META,
+    &unused_suppression::META,
+];
 
 /// Metadata of every rule, sorted by id.
 pub fn all_metas() -> Vec<&'static RuleMeta> {

@@ -38,7 +38,7 @@ pub fn lint_text(name: &str, text: &str, settings: &Settings) -> Report {
 }
 
 /// Settings a fixture asks for in a header line:
-/// `# settings: zones=2 namespace=team-a kubernetes-version=1.25 <rule>.<option>=<value>`.
+/// `# settings: zones=2 namespace=team-a kubernetes-version=1.25 select=a,b <rule>.<option>=<value>`.
 pub fn fixture_settings(text: &str, rule: &str) -> Settings {
     let mut s = Settings::default();
     s.select.insert(rule.to_string());
@@ -61,6 +61,8 @@ fn apply_setting(s: &mut Settings, k: &str, v: &str) {
         "zones" => s.zones = v.parse().expect("zones"),
         "namespace" => s.namespace = v.to_string(),
         "kubernetes-version" => s.kubernetes_version = Some(v.parse().expect("kubernetes-version")),
+        // More rules to run with the fixture's rule (for rules that report on the others).
+        "select" => s.select.extend(v.split(',').map(str::to_string)),
         _ => match k.split_once('.') {
             Some((rule, option)) => {
                 s.options
