@@ -500,3 +500,34 @@ fn explain_shows_the_options() {
     );
     assert!(text.contains("rules:\n  prestop-exceeds-grace-period:\n    severity: error\n    min-shutdown-seconds: 5\n"), "{text}");
 }
+
+#[test]
+fn zones_from_the_file_and_the_flag_reach_the_rule() {
+    let t = TempDir::new("zones");
+    t.mkdir(".git");
+    let four = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: api}\nspec:\n  replicas: 4\n  selector: {matchLabels: {app: api}}\n  template:\n    metadata: {labels: {app: api}}\n    spec: {containers: [{name: api, image: api:1}]}\n";
+    t.write("api.yaml", four);
+    let zone_findings = |extra: &[&str]| {
+        let mut args = vec![
+            "lint",
+            "api.yaml",
+            "--format",
+            "json",
+            "--select",
+            "replicas-not-zone-multiple",
+        ];
+        args.extend_from_slice(extra);
+        let o = run_in(&t.0, &args);
+        findings(&o).len()
+    };
+    // 4 replicas over the default 3 zones.
+    assert_eq!(zone_findings(&[]), 1);
+    t.write(".kube-contract.yaml", "zones: 2\n");
+    assert_eq!(zone_findings(&[]), 0, "4 replicas over 2 zones");
+    assert_eq!(
+        zone_findings(&["--zones", "3"]),
+        1,
+        "the flag overrides the file"
+    );
+    assert_eq!(zone_findings(&["--no-config"]), 1);
+}
