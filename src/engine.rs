@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, FileId};
+use crate::diagnostic::{Diagnostic, FileId, ObjectKey};
 use crate::index::Index;
 use crate::model::{self, Extracted};
 use crate::rule::{Context, Rule};
@@ -23,6 +23,17 @@ pub struct Report {
     /// Documents without apiVersion and kind.
     pub skipped: usize,
     pub diagnostics: Vec<Diagnostic>,
+    /// Every object linted, in input order (for outputs that list what passed, e.g. JUnit).
+    pub listed: Vec<ListedObject>,
+}
+
+/// An object of the run, as outputs name it.
+#[derive(Debug, Clone)]
+pub struct ListedObject {
+    pub file: FileId,
+    pub key: Arc<ObjectKey>,
+    /// The object's mapping.
+    pub span: Span,
 }
 
 impl Report {
@@ -217,11 +228,21 @@ fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
+    let listed = index
+        .objects()
+        .iter()
+        .map(|o| ListedObject {
+            file: o.file,
+            key: Arc::clone(&o.key),
+            span: o.span,
+        })
+        .collect();
     Report {
         inputs,
         objects: index.len(),
         skipped,
         diagnostics,
+        listed,
     }
 }
 
