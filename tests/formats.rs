@@ -147,7 +147,7 @@ fn parse(text: &str) -> Value {
 #[test]
 fn sarif_matches_the_official_schema() {
     let (schemas, index) = compile(
-        &common::root().join("testdata/schemas/sarif-2.1.0.json"),
+        &common::root().join("tests/schemas/sarif-2.1.0.json"),
         true,
     );
     let cwd = cwd();
