@@ -146,10 +146,7 @@ fn parse(text: &str) -> Value {
 
 #[test]
 fn sarif_matches_the_official_schema() {
-    let (schemas, index) = compile(
-        &common::root().join("tests/schemas/sarif-2.1.0.json"),
-        true,
-    );
+    let (schemas, index) = compile(&common::root().join("tests/schemas/sarif-2.1.0.json"), true);
     let cwd = cwd();
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sarif");
     std::fs::create_dir_all(&dir).expect("create sample dir");
