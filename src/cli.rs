@@ -56,8 +56,16 @@ enum Command {
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
 enum Format {
+    /// Source lines with a marker under the field, then a summary.
     Human,
+    /// One JSON document for editors and scripts (docs/json-output.md).
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands: an annotation per finding.
+    Github,
+    /// JUnit XML, for GitLab and Jenkins test reports.
+    Junit,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
@@ -83,6 +91,9 @@ struct LintArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Write the report to this file instead of standard output (any format).
+    #[arg(short = 'o', long, value_name = "PATH")]
+    output_file: Option<std::path::PathBuf>,
     /// Only lint files under directories that match this glob (repeatable).
     #[arg(long, value_name = "GLOB")]
     include: Vec<String>,
@@ -128,7 +139,8 @@ struct LintArgs {
     /// Colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
-    /// Print only the findings, no summary.
+    /// Print only the findings, no summary (human and github formats; the JSON, SARIF and
+    /// JUnit documents are unchanged).
     #[arg(short, long)]
     quiet: bool,
 }
@@ -375,14 +387,26 @@ fn lint(args: LintArgs) -> i32 {
         }
     }
     let report = engine::run(inputs, &settings);
+    let cwd = std::env::current_dir().ok();
+    let cwd = cwd.as_deref();
     let text = match args.format {
         Format::Json => output::json::render(&report),
+        Format::Sarif => output::sarif::render(&report, &output::sarif::Options { cwd }),
+        Format::Github => output::github::render(
+            &report,
+            &output::github::Options {
+                cwd,
+                quiet: args.quiet,
+            },
+        ),
+        Format::Junit => output::junit::render(&report),
         Format::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
                 ColorChoice::Auto => {
-                    std::io::stdout().is_terminal()
+                    args.output_file.is_none()
+                        && std::io::stdout().is_terminal()
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
@@ -397,7 +421,19 @@ fn lint(args: LintArgs) -> i32 {
             )
         }
     };
-    print_out(&text);
+    match &args.output_file {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text.as_bytes()) {
+                eprintln!(
+                    "error: cannot write {}: {}",
+                    path.display(),
+                    source::describe_io(&e)
+                );
+                return EXIT_INCOMPLETE;
+            }
+        }
+        None => print_out(&text),
+    }
     exit_code(&report, &settings, never)
 }
 

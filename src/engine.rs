@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::diagnostic::{Diagnostic, FileId, Severity};
+use crate::diagnostic::{Diagnostic, FileId, ObjectKey, Severity};
 use crate::index::Index;
 use crate::model::{self, Extracted};
 use crate::rule::{Context, Rule};
@@ -39,6 +39,17 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings silenced by a suppression, in the order of `diagnostics`.
     pub suppressed: Vec<Suppressed>,
+    /// Every object linted, in input order (for outputs that list what passed, e.g. JUnit).
+    pub listed: Vec<ListedObject>,
+}
+
+/// An object of the run, as outputs name it.
+#[derive(Debug, Clone)]
+pub struct ListedObject {
+    pub file: FileId,
+    pub key: Arc<ObjectKey>,
+    /// The object's mapping.
+    pub span: Span,
 }
 
 impl Report {
@@ -267,6 +278,15 @@ fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
         index: indexed_at - loaded_at,
         rules: indexed_at.elapsed(),
     };
+    let listed = index
+        .objects()
+        .iter()
+        .map(|o| ListedObject {
+            file: o.file,
+            key: Arc::clone(&o.key),
+            span: o.span,
+        })
+        .collect();
     Report {
         timings,
         inputs,
@@ -274,6 +294,7 @@ fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
         skipped,
         diagnostics,
         suppressed,
+        listed,
     }
 }
 

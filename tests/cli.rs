@@ -242,3 +242,125 @@ fn bundled_examples_keep_the_contract() {
     assert_eq!(v["summary"]["objects"], 7);
     assert_eq!(o.status.code(), Some(0));
 }
+
+#[test]
+fn every_format_can_be_written_to_a_file() {
+    let dir = std::env::temp_dir().join(format!("kc-out-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let input = "testdata/inputs/helm-rendered.yaml";
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        let path = dir.join(format!("report.{format}"));
+        let to_file = run(&[
+            "lint",
+            input,
+            "--format",
+            format,
+            "--output-file",
+            path.to_str().expect("utf-8 path"),
+        ]);
+        assert_eq!(to_file.status.code(), Some(1), "{format}");
+        assert!(to_file.stdout.is_empty(), "{format}: nothing on stdout");
+        let written = std::fs::read(&path).expect("report written");
+        let to_stdout = run(&["lint", input, "--format", format]);
+        assert_eq!(written, to_stdout.stdout, "{format}: same report");
+        assert!(!written.is_empty());
+    }
+    let unwritable = run(&[
+        "lint",
+        input,
+        "--output-file",
+        "testdata/no-such-dir/report.txt",
+    ]);
+    assert_eq!(unwritable.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unwritable.stderr).contains("cannot write"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn quiet_prints_only_findings() {
+    let input = "testdata/inputs/list.yaml";
+    let probes = "missing-liveness-probe,missing-readiness-probe";
+    let github = stdout(&run(&[
+        "lint", "--format", "github", "--select", probes, input,
+    ]));
+    assert!(github
+        .lines()
+        .last()
+        .is_some_and(|l| l.starts_with("Linted 1 file")));
+    let quiet = stdout(&run(&[
+        "lint", "--format", "github", "--quiet", "--select", probes, input,
+    ]));
+    assert_eq!(quiet.lines().count(), 2, "{quiet}");
+    assert!(quiet
+        .lines()
+        .all(|l| l.starts_with("::warning file=testdata/inputs/list.yaml,line=18,")));
+    let clean = run(&["lint", "-q", "testdata/examples"]);
+    assert_eq!(clean.status.code(), Some(0));
+    assert!(clean.stdout.is_empty(), "{}", stdout(&clean));
+}
+
+#[test]
+fn sarif_and_github_paths_are_relative_to_the_working_directory() {
+    let sarif = json(&run(&[
+        "lint",
+        "./testdata/inputs/../inputs/list.yaml",
+        "--format",
+        "sarif",
+    ]));
+    let run0 = &sarif["runs"][0];
+    let loc = &run0["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(loc["uri"], "testdata/inputs/list.yaml");
+    assert_eq!(loc["uriBaseId"], "%SRCROOT%");
+    let base = run0["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        .as_str()
+        .expect("base");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .canonicalize()
+        .expect("root");
+    assert!(
+        base.starts_with("file:///") && base.ends_with('/'),
+        "{base}"
+    );
+    assert!(
+        base.trim_end_matches('/')
+            .ends_with(&*root.to_string_lossy()),
+        "{base}"
+    );
+    // Standard input keeps its --stdin-filename.
+    let text = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/inputs/list.yaml"
+    ))
+    .expect("read");
+    let o = run_stdin(
+        &[
+            "lint",
+            "-",
+            "--stdin-filename",
+            "k8s/app.yaml",
+            "--format",
+            "sarif",
+        ],
+        &text,
+    );
+    let v = json(&o);
+    assert_eq!(
+        v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "k8s/app.yaml"
+    );
+    let gh = run_stdin(
+        &[
+            "lint",
+            "-",
+            "--stdin-filename",
+            "k8s/app.yaml",
+            "--format",
+            "github",
+            "-q",
+            "--select",
+            "missing-liveness-probe",
+        ],
+        &text,
+    );
+    assert!(stdout(&gh).starts_with("::warning file=k8s/app.yaml,line=18,"));
+}
