@@ -141,39 +141,70 @@ pub fn load(input: &Input, file: FileId, settings: &Settings) -> Extracted {
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let json = input.is_json();
-    for doc in yaml::parse_stream(text, json) {
-        if !json {
-            suppress::scan_comments(
-                &doc.chunk,
-                doc.tree.as_ref().ok(),
-                file,
-                &mut out.suppressions,
-            );
+    let chunks = yaml::chunks(text, json);
+    if text.len() >= PARALLEL_DOCUMENTS_BYTES && chunks.len() > 1 {
+        // A large stream (an operator's install bundle, a rendered chart): its documents are
+        // parsed in parallel too, and their results joined in document order.
+        let parts: Vec<Extracted> = chunks
+            .into_par_iter()
+            .map(|chunk| {
+                let mut part = Extracted::default();
+                load_document(chunk, json, file, settings, &mut part);
+                part
+            })
+            .collect();
+        for part in parts {
+            out.objects.extend(part.objects);
+            out.diagnostics.extend(part.diagnostics);
+            out.skipped += part.skipped;
+            out.suppressions.extend(part.suppressions);
         }
-        match doc.tree {
-            Ok(tree) => {
-                let before = out.objects.len();
-                model::extract(
-                    &tree,
-                    file,
-                    doc.chunk.template,
-                    &settings.namespace,
-                    &mut out,
-                );
-                for obj in out.objects.get(before..).unwrap_or_default() {
-                    suppress::from_annotations(obj, &doc.chunk, &mut out.suppressions);
-                }
-            }
-            Err(e) => {
-                let mut d = file_error(file, e.pos, e.message);
-                d.template = doc.chunk.template.map(Arc::from);
-                d.help =
-                    Some("the rest of this document is not linted; the other documents are".into());
-                out.diagnostics.push(d);
-            }
+    } else {
+        for chunk in chunks {
+            load_document(chunk, json, file, settings, &mut out);
         }
     }
     out
+}
+
+/// Files at least this large have their documents parsed in parallel.
+const PARALLEL_DOCUMENTS_BYTES: usize = 256 * 1024;
+
+/// Parses one document and adds its objects, findings and suppressions to `out`.
+fn load_document(
+    chunk: yaml::Chunk<'_>,
+    json: bool,
+    file: FileId,
+    settings: &Settings,
+    out: &mut Extracted,
+) {
+    let Some(doc) = yaml::parse_chunk(chunk) else {
+        return;
+    };
+    if !json {
+        suppress::scan_comments(
+            &doc.chunk,
+            doc.tree.as_ref().ok(),
+            file,
+            &mut out.suppressions,
+        );
+    }
+    match doc.tree {
+        Ok(tree) => {
+            let before = out.objects.len();
+            model::extract(&tree, file, doc.chunk.template, &settings.namespace, out);
+            for obj in out.objects.get(before..).unwrap_or_default() {
+                suppress::from_annotations(obj, &doc.chunk, &mut out.suppressions);
+            }
+        }
+        Err(e) => {
+            let mut d = file_error(file, e.pos, e.message);
+            d.template = doc.chunk.template.map(Arc::from);
+            d.help =
+                Some("the rest of this document is not linted; the other documents are".into());
+            out.diagnostics.push(d);
+        }
+    }
 }
 
 /// Text from bytes: refuses binary files and reports where invalid UTF-8 starts.

@@ -20,7 +20,15 @@ pub struct Document<'a> {
 /// Parses every document of a YAML stream (or the single document of a JSON file). Empty
 /// documents are left out; a broken document is kept as its error and the others go on.
 pub fn parse_stream(text: &str, json: bool) -> Vec<Document<'_>> {
-    let chunks = if json {
+    chunks(text, json)
+        .into_iter()
+        .filter_map(parse_chunk)
+        .collect()
+}
+
+/// The documents of a file, unparsed: split at document markers, or the whole text for JSON.
+pub fn chunks(text: &str, json: bool) -> Vec<Chunk<'_>> {
+    if json {
         vec![Chunk {
             text,
             first_line: 1,
@@ -28,23 +36,23 @@ pub fn parse_stream(text: &str, json: bool) -> Vec<Document<'_>> {
         }]
     } else {
         split_documents(text)
-    };
-    let mut docs = Vec::with_capacity(chunks.len());
-    for chunk in chunks {
-        let tree = match parse_lenient(chunk.text, chunk.first_line) {
-            Ok(Some(tree)) => match unrendered_template(&chunk, Some(&tree)) {
-                Some(pos) => Err(helm_error(pos)),
-                None => Ok(tree),
-            },
-            Ok(None) => continue,
-            Err(err) => Err(match unrendered_template(&chunk, None) {
-                Some(pos) => helm_error(pos),
-                None => clamp_to_chunk(err, &chunk),
-            }),
-        };
-        docs.push(Document { chunk, tree });
     }
-    docs
+}
+
+/// Parses one document; `None` for a document with no content.
+pub fn parse_chunk(chunk: Chunk<'_>) -> Option<Document<'_>> {
+    let tree = match parse_lenient(chunk.text, chunk.first_line) {
+        Ok(Some(tree)) => match unrendered_template(&chunk, Some(&tree)) {
+            Some(pos) => Err(helm_error(pos)),
+            None => Ok(tree),
+        },
+        Ok(None) => return None,
+        Err(err) => Err(match unrendered_template(&chunk, None) {
+            Some(pos) => helm_error(pos),
+            None => clamp_to_chunk(err, &chunk),
+        }),
+    };
+    Some(Document { chunk, tree })
 }
 
 /// How many lines of one document the lenient reader re-indents at most.
