@@ -44,44 +44,68 @@ impl std::fmt::Display for IntOrString {
     }
 }
 
-impl IntOrString {
-    /// Resolves an absolute number or a percentage of `total` the way Kubernetes'
-    /// `intstr.GetScaledValueFromIntOrPercent` does: `round_up` for maxSurge and PDB
-    /// minAvailable, down for maxUnavailable. A string without `%` or with a malformed
-    /// number is an error (the API server rejects it).
-    pub fn scaled(&self, total: i64, round_up: bool) -> Result<i64, String> {
+/// An `IntOrString` amount as the API server accepts it (`maxSurge`, `maxUnavailable`, a PDB's
+/// `minAvailable`): a non-negative integer, or a percentage matching `^[0-9]+%$`
+/// (`IsValidPercent`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Amount {
+    Count(i64),
+    Percent(i64),
+}
+
+impl Amount {
+    /// The value the API server compares with 0 (`getIntOrPercentValue`).
+    pub fn value(&self) -> i64 {
         match self {
-            IntOrString::Int(i) => Ok(*i),
-            IntOrString::Str(s) => {
-                let pct = percent(s)?;
-                let v = pct * total;
-                Ok(if round_up {
-                    (v + 99).div_euclid(100)
-                } else {
-                    v.div_euclid(100)
-                })
-            }
+            Amount::Count(i) | Amount::Percent(i) => *i,
         }
     }
 
-    /// Whether this is literally zero (`0` or `0%`).
-    pub fn is_zero(&self) -> bool {
+    /// Resolved against `total` pods the way `intstr.GetScaledValueFromIntOrPercent` does:
+    /// `round_up` for maxSurge and PDB minAvailable, down for maxUnavailable. Saturates
+    /// instead of overflowing on absurd percentages.
+    pub fn of(&self, total: i64, round_up: bool) -> i64 {
         match self {
-            IntOrString::Int(i) => *i == 0,
-            IntOrString::Str(s) => percent(s) == Ok(0),
+            Amount::Count(i) => *i,
+            Amount::Percent(p) => {
+                let v = p.saturating_mul(total);
+                if round_up {
+                    v.saturating_add(99) / 100
+                } else {
+                    v / 100
+                }
+            }
         }
     }
 }
 
-/// The number of a `N%` string.
-pub fn percent(s: &str) -> Result<i64, String> {
-    let Some(num) = s.strip_suffix('%') else {
-        return Err(format!(
-            "\"{s}\" is neither an integer nor a percentage like \"25%\""
-        ));
-    };
-    num.parse::<i64>()
-        .map_err(|_| format!("\"{s}\" is not a valid percentage"))
+impl IntOrString {
+    /// The amount, or `None` for anything the API server rejects (a negative number, `"25"`,
+    /// `"abc%"`, `"-5%"`).
+    pub fn amount(&self) -> Option<Amount> {
+        match self {
+            IntOrString::Int(i) if *i >= 0 => Some(Amount::Count(*i)),
+            IntOrString::Int(_) => None,
+            IntOrString::Str(s) => {
+                let digits = s.strip_suffix('%')?;
+                if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                    return None;
+                }
+                // Too many digits for an i64 is far over 100%.
+                Some(Amount::Percent(digits.parse().unwrap_or(i64::MAX)))
+            }
+        }
+    }
+
+    /// [`Amount::of`] for a valid amount.
+    pub fn scaled(&self, total: i64, round_up: bool) -> Option<i64> {
+        self.amount().map(|a| a.of(total, round_up))
+    }
+
+    /// Whether this is literally zero (`0` or `0%`).
+    pub fn is_zero(&self) -> bool {
+        self.amount().is_some_and(|a| a.value() == 0)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -1287,16 +1311,46 @@ mod tests {
     use super::*;
 
     #[test]
+    fn amounts_follow_kubernetes_validation_and_rounding() {
+        let s = |v: &str| IntOrString::Str(v.into()).amount();
+        assert_eq!(s("25%").map(|a| a.of(3, true)), Some(1));
+        assert_eq!(s("25%").map(|a| a.of(3, false)), Some(0));
+        assert_eq!(s("100%").map(|a| a.of(3, false)), Some(3));
+        assert_eq!(s("150%").map(|a| a.value()), Some(150));
+        assert!(s("25").is_none());
+        assert!(s("abc%").is_none());
+        assert!(s("-5%").is_none());
+        assert!(s("%").is_none());
+        assert!(IntOrString::Int(-1).amount().is_none());
+        assert_eq!(
+            IntOrString::Int(2).amount().map(|a| a.of(3, false)),
+            Some(2)
+        );
+        assert_eq!(
+            s("99999999999999999999%").map(|a| a.value()),
+            Some(i64::MAX)
+        );
+    }
+
+    #[test]
     fn percentages_scale_like_kubernetes() {
         let p = |s: &str| IntOrString::Str(s.into());
-        assert_eq!(p("25%").scaled(3, true), Ok(1));
-        assert_eq!(p("25%").scaled(3, false), Ok(0));
-        assert_eq!(p("10%").scaled(3, false), Ok(0));
-        assert_eq!(p("50%").scaled(4, true), Ok(2));
-        assert_eq!(p("100%").scaled(3, true), Ok(3));
-        assert_eq!(IntOrString::Int(2).scaled(3, false), Ok(2));
-        assert!(p("25").scaled(3, true).is_err());
-        assert!(p("abc%").scaled(3, true).is_err());
+        assert_eq!(p("25%").scaled(3, true), Some(1));
+        assert_eq!(p("25%").scaled(3, false), Some(0));
+        assert_eq!(p("10%").scaled(3, false), Some(0));
+        assert_eq!(p("50%").scaled(4, true), Some(2));
+        assert_eq!(p("100%").scaled(3, true), Some(3));
+        assert_eq!(IntOrString::Int(2).scaled(3, false), Some(2));
+        assert_eq!(p("25").scaled(3, true), None);
+        assert_eq!(p("abc%").scaled(3, true), None);
+        assert_eq!(p("-5%").amount(), None);
+        assert_eq!(p("+5%").amount(), None);
+        assert_eq!(IntOrString::Int(-1).amount(), None);
+        // An absurd percentage saturates instead of overflowing.
+        assert_eq!(
+            p("99999999999999999999%").scaled(7, true),
+            Some(i64::MAX / 100)
+        );
         assert!(p("0%").is_zero());
         assert!(IntOrString::Int(0).is_zero());
     }

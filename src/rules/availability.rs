@@ -4,7 +4,7 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::index::Index;
-use crate::model::{Hpa, IntOrString, Object, Spanned, Spec, Workload};
+use crate::model::{Hpa, Object, Spanned, Spec, Workload};
 use crate::rule::RuleMeta;
 use crate::selector::Labels;
 use crate::span::{Pos, Span};
@@ -143,54 +143,6 @@ pub fn strategy_type<'a>(obj: &'a Object, w: &'a Workload) -> &'a str {
     }
 }
 
-/// A valid `maxSurge` or `maxUnavailable`.
-pub enum Amount {
-    Count(i64),
-    Percent(i64),
-}
-
-/// The value as Kubernetes accepts it: a non-negative integer or a percentage matching
-/// `^[0-9]+%$` (`IsValidPercent`); `None` for anything the API server rejects.
-pub fn amount(v: &IntOrString) -> Option<Amount> {
-    match v {
-        IntOrString::Int(i) if *i >= 0 => Some(Amount::Count(*i)),
-        IntOrString::Int(_) => None,
-        IntOrString::Str(s) => {
-            let digits = s.strip_suffix('%')?;
-            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
-            // Too many digits for an i64 is far over 100%.
-            Some(Amount::Percent(digits.parse().unwrap_or(i64::MAX)))
-        }
-    }
-}
-
-impl Amount {
-    /// The value the API server compares with 0 (`getIntOrPercentValue`).
-    pub fn value(&self) -> i64 {
-        match self {
-            Amount::Count(i) | Amount::Percent(i) => *i,
-        }
-    }
-
-    /// Resolved against `total` pods, rounding a percentage up or down the way
-    /// `intstr.GetScaledValueFromIntOrPercent` does.
-    pub fn of(&self, total: i64, round_up: bool) -> i64 {
-        match self {
-            Amount::Count(i) => *i,
-            Amount::Percent(p) => {
-                let v = p.saturating_mul(total);
-                if round_up {
-                    v.saturating_add(99) / 100
-                } else {
-                    v / 100
-                }
-            }
-        }
-    }
-}
-
 /// Whether the workload is a fragment rather than an object the API server would accept: its
 /// pod template has no containers, as in a kustomize patch that only sets `replicas` or a
 /// `nodeSelector`. The base it is merged into decides spreading and the replica count, so the
@@ -284,27 +236,5 @@ mod tests {
         assert_eq!(yaml_scalar("true"), "\"true\"");
         assert_eq!(yaml_scalar("1.0"), "\"1.0\"");
         assert_eq!(yaml_scalar(""), "\"\"");
-    }
-
-    #[test]
-    fn amounts_follow_kubernetes_validation_and_rounding() {
-        let s = |v: &str| amount(&IntOrString::Str(v.into()));
-        assert_eq!(s("25%").map(|a| a.of(3, true)), Some(1));
-        assert_eq!(s("25%").map(|a| a.of(3, false)), Some(0));
-        assert_eq!(s("100%").map(|a| a.of(3, false)), Some(3));
-        assert_eq!(s("150%").map(|a| a.value()), Some(150));
-        assert!(s("25").is_none());
-        assert!(s("abc%").is_none());
-        assert!(s("-5%").is_none());
-        assert!(s("%").is_none());
-        assert!(amount(&IntOrString::Int(-1)).is_none());
-        assert_eq!(
-            amount(&IntOrString::Int(2)).map(|a| a.of(3, false)),
-            Some(2)
-        );
-        assert_eq!(
-            s("99999999999999999999%").map(|a| a.value()),
-            Some(i64::MAX)
-        );
     }
 }

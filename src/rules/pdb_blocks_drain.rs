@@ -2,7 +2,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use std::collections::HashMap;
 
 use crate::index::{identity, Identity, ReplicasOrigin};
-use crate::model::{percent, IntOrString, Object, Spec};
+use crate::model::{Amount, IntOrString, Object, Spec};
 use crate::rule::{Context, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -165,7 +165,9 @@ impl Rule for PdbBlocksDrain {
         let (required, shown) = match &min.value {
             IntOrString::Int(n) => (*n, n.to_string()),
             IntOrString::Str(s) => {
-                let Ok(pct) = percent(s) else { return };
+                let Some(Amount::Percent(pct)) = min.value.amount() else {
+                    return;
+                };
                 if pct >= 100 {
                     let message = format!(
                         "PodDisruptionBudget {name} has minAvailable {s}: it never allows an \
@@ -177,10 +179,8 @@ impl Rule for PdbBlocksDrain {
                     return;
                 }
                 let Some(t) = total else { return };
-                match min.value.scaled(t, true) {
-                    Ok(n) => (n, format!("{s} (rounded up: {n} of {t})")),
-                    Err(_) => return,
-                }
+                let n = Amount::Percent(pct).of(t, true);
+                (n, format!("{s} (rounded up: {n} of {t})"))
             }
         };
         if !total.is_some_and(|t| t > 0 && required >= t) {

@@ -1,7 +1,8 @@
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Amount;
 use crate::model::{IntOrString, Object};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::{amount, running, strategy_type, workload_ref, Amount};
+use crate::rules::availability::{running, strategy_type, workload_ref};
 
 pub static META: RuleMeta = RuleMeta {
     id: "rollout-full-outage",
@@ -139,7 +140,7 @@ impl Rule for RolloutFullOutage {
             }
             ("Deployment", "RollingUpdate") => {
                 let Some(mu) = &s.max_unavailable else { return };
-                let Some(unavailable) = amount(&mu.value).filter(valid_unavailable) else {
+                let Some(unavailable) = mu.value.amount().filter(valid_unavailable) else {
                     return;
                 };
                 // The maxSurge default of the apiVersion (SetDefaults_Deployment).
@@ -149,7 +150,7 @@ impl Rule for RolloutFullOutage {
                     Amount::Percent(25)
                 };
                 let surge = match &s.max_surge {
-                    Some(ms) => match amount(&ms.value) {
+                    Some(ms) => match ms.value.amount() {
                         Some(a) => a,
                         None => return,
                     },
@@ -177,7 +178,7 @@ impl Rule for RolloutFullOutage {
             }
             ("StatefulSet", "RollingUpdate") => {
                 let Some(mu) = &s.max_unavailable else { return };
-                let Some(unavailable) = amount(&mu.value).filter(valid_unavailable) else {
+                let Some(unavailable) = mu.value.amount().filter(valid_unavailable) else {
                     return;
                 };
                 let down = unavailable.of(n, false).max(1);

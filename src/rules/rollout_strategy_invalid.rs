@@ -1,7 +1,8 @@
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::Amount;
 use crate::model::{IntOrString, Object, Spanned};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::{amount, strategy_type, workload_ref, Amount};
+use crate::rules::availability::{strategy_type, workload_ref};
 
 pub static META: RuleMeta = RuleMeta {
     id: "rollout-strategy-invalid",
@@ -86,7 +87,7 @@ pub struct RolloutStrategyInvalid;
 
 /// Why a written value is rejected on its own, if it is.
 fn value_error(name: &str, v: &Spanned<IntOrString>, max_100: bool) -> Option<(String, String)> {
-    match (&v.value, amount(&v.value)) {
+    match (&v.value, v.value.amount()) {
         (IntOrString::Int(i), None) => Some((
             format!("{name} {i} is negative"),
             format!("set `{name}` to 0 or more"),
@@ -205,7 +206,7 @@ impl Rule for RolloutStrategyInvalid {
             return;
         }
         let value = |v: Option<&Spanned<IntOrString>>, default: i64| {
-            v.and_then(|v| amount(&v.value))
+            v.and_then(|v| v.value.amount())
                 .map_or(default, |a| a.value())
         };
         match kind {
