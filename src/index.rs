@@ -87,22 +87,36 @@ pub struct ReplicasOrigin {
 }
 
 impl Replicas<'_> {
+    /// The field that decides `count`: the HPA's `minReplicas` (its `scaleTargetRef` when
+    /// `minReplicas` is left to its default), the workload's `replicas`, or the workload's
+    /// name when `replicas` is left to its default. In the HPA's file when an HPA decides.
+    pub fn origin_span(&self, workload: &Object) -> Span {
+        match self.hpa.map(|h| (h, &h.spec)) {
+            Some((_, Spec::HorizontalPodAutoscaler(spec))) => spec
+                .min_replicas
+                .as_ref()
+                .map_or(spec.target_span, |m| m.span),
+            Some((h, _)) => h.name_span(),
+            None => workload
+                .workload()
+                .and_then(|w| w.replicas.as_ref())
+                .map_or_else(|| workload.name_span(), |r| r.span),
+        }
+    }
+
     /// Where `count` comes from; `workload` is the object these replicas were computed for.
     pub fn origin(&self, workload: &Object) -> ReplicasOrigin {
         let what = format!("{} {}", workload.kind.value, workload.display_name());
         let n = self.count;
         let plural = if n == 1 { "replica" } else { "replicas" };
+        let span = self.origin_span(workload);
         if let Some(h) = self.hpa {
-            let min = match &h.spec {
-                Spec::HorizontalPodAutoscaler(spec) => spec.min_replicas.as_ref(),
-                _ => None,
-            };
-            let (span, how) = match (min, &h.spec) {
-                (Some(m), _) => (m.span, "minReplicas"),
-                (None, Spec::HorizontalPodAutoscaler(spec)) => {
-                    (spec.target_span, "minReplicas defaults to 1")
-                }
-                (None, _) => (h.name_span(), "minReplicas defaults to 1"),
+            let written = matches!(&h.spec,
+                Spec::HorizontalPodAutoscaler(spec) if spec.min_replicas.is_some());
+            let how = if written {
+                "minReplicas"
+            } else {
+                "minReplicas defaults to 1"
             };
             return ReplicasOrigin {
                 file: h.file,
@@ -113,17 +127,15 @@ impl Replicas<'_> {
                 ),
             };
         }
-        match workload.workload().and_then(|w| w.replicas.as_ref()) {
-            Some(r) => ReplicasOrigin {
-                file: workload.file,
-                span: r.span,
-                text: format!("{what} runs {n} {plural} (spec.replicas)"),
-            },
-            None => ReplicasOrigin {
-                file: workload.file,
-                span: workload.name_span(),
-                text: format!("{what} runs {n} {plural} (spec.replicas defaults to 1)"),
-            },
+        let how = if workload.workload().is_some_and(|w| w.replicas.is_some()) {
+            "spec.replicas"
+        } else {
+            "spec.replicas defaults to 1"
+        };
+        ReplicasOrigin {
+            file: workload.file,
+            span,
+            text: format!("{what} runs {n} {plural} ({how})"),
         }
     }
 }
@@ -139,6 +151,8 @@ pub struct Index {
     pods_by_label: HashMap<(String, String, String), Vec<ObjectId>>,
     /// Workload → HPAs bound to it (see `bind_hpas`).
     hpas_by_workload: HashMap<ObjectId, Vec<ObjectId>>,
+    /// HPA → workloads bound to it, in input order.
+    workloads_by_hpa: HashMap<ObjectId, Vec<ObjectId>>,
     /// (namespace, kind, name) of a scale target → HPAs that target it.
     hpas_by_target: HashMap<(String, String, String), Vec<ObjectId>>,
     /// Workload → PDBs that select its pods.
@@ -454,10 +468,18 @@ impl Index {
                 }
             }
         }
-        for v in bound.values_mut() {
+        let mut scaled: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
+        for (&w, hpas) in bound.iter_mut() {
+            hpas.sort_unstable();
+            for &h in hpas.iter() {
+                scaled.entry(h).or_default().push(w);
+            }
+        }
+        for v in scaled.values_mut() {
             v.sort_unstable();
         }
         self.hpas_by_workload = bound;
+        self.workloads_by_hpa = scaled;
     }
 
     pub fn objects(&self) -> &[Object] {
@@ -583,6 +605,12 @@ impl Index {
     /// and are bound to it (the nearest of same-named alternatives, see `bind_hpas`).
     pub fn hpas_for(&self, obj: &Object) -> Vec<&Object> {
         self.reverse(&self.hpas_by_workload, obj)
+    }
+
+    /// Workloads an HPA is bound to, in input order (several when same-named alternatives are
+    /// equally near it).
+    pub fn scaled_by(&self, hpa: &Object) -> Vec<&Object> {
+        self.reverse(&self.workloads_by_hpa, hpa)
     }
 
     /// The replicas a workload runs with: `spec.replicas` (absent = 1), unless a

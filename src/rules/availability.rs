@@ -19,6 +19,8 @@ pub const ZONE_KEYS: &[&str] = &[ZONE_KEY, "failure-domain.beta.kubernetes.io/zo
 /// The replicas a workload runs with, and where that number comes from.
 pub struct Count<'a> {
     pub n: i64,
+    /// The field that decides `n` ([`crate::index::Replicas::origin_span`]).
+    pub span: Span,
     /// `spec.replicas` of the workload, when written.
     pub replicas: Option<&'a Spanned<i64>>,
     /// The HorizontalPodAutoscaler that decides the count, if any.
@@ -45,6 +47,7 @@ pub fn running<'a>(obj: &'a Object, index: &'a Index) -> Option<Count<'a>> {
     });
     Some(Count {
         n: r.count,
+        span: r.origin_span(obj),
         replicas,
         hpa,
     })
@@ -79,14 +82,9 @@ impl Count<'_> {
         let Some((hpa, _)) = self.hpa else {
             return true;
         };
-        let (Some(ns), Some(name)) = (obj.namespace(), obj.key.name.as_deref()) else {
-            return true;
-        };
         index
-            .workloads_in(ns)
-            .iter()
-            .map(|&id| index.get(id))
-            .filter(|o| o.kind.value == obj.kind.value && o.key.name.as_deref() == Some(name))
+            .scaled_by(hpa)
+            .into_iter()
             .find(|o| {
                 index
                     .effective_replicas(o)
@@ -110,21 +108,12 @@ impl Count<'_> {
     /// written, the workload's name.
     pub fn diag(&self, obj: &Object, meta: &RuleMeta, message: String) -> Diagnostic {
         match self.hpa {
-            Some((h, spec)) => {
-                let span = spec
-                    .min_replicas
-                    .as_ref()
-                    .map_or(spec.target_span, |m| m.span);
-                h.diag(meta, span, message).related(
-                    obj.file,
-                    name_span(obj),
-                    format!("{} scaled by this autoscaler", workload_ref(obj)),
-                )
-            }
-            None => {
-                let span = self.replicas.map_or_else(|| name_span(obj), |r| r.span);
-                obj.diag(meta, span, message)
-            }
+            Some((h, _)) => h.diag(meta, self.span, message).related(
+                obj.file,
+                obj.name_span(),
+                format!("{} scaled by this autoscaler", workload_ref(obj)),
+            ),
+            None => obj.diag(meta, self.span, message),
         }
     }
 }
@@ -156,17 +145,12 @@ pub fn workload_ref(obj: &Object) -> String {
     format!("{} {}", obj.kind.value, obj.display_name())
 }
 
-/// The object's `metadata.name` value (its `kind` when it has no name).
-pub fn name_span(obj: &Object) -> Span {
-    obj.name.as_ref().map_or(obj.kind.span, |n| n.span)
-}
-
 /// The pod template's `spec:` key, where spreading is configured; the object's name when the
 /// workload has no pod spec.
 pub fn template_span(obj: &Object, w: &Workload) -> Span {
     let s = w.template.span;
     if s.start.line == 0 {
-        return name_span(obj);
+        return obj.name_span();
     }
     if s.start.line == s.end.line {
         return s;
