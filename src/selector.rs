@@ -46,6 +46,16 @@ impl Labels {
         self.0.len()
     }
 
+    /// The labels as a YAML flow mapping, `{app: web, tier: "1"}`, for help texts.
+    pub fn to_flow_yaml(&self) -> String {
+        use crate::yaml::scalar::flow_scalar;
+        let items: Vec<String> = self
+            .iter()
+            .map(|(k, v)| format!("{}: {}", flow_scalar(k), flow_scalar(v)))
+            .collect();
+        format!("{{{}}}", items.join(", "))
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

@@ -8,6 +8,7 @@ use crate::model::{Hpa, Object, Spanned, Spec, Workload};
 use crate::rule::RuleMeta;
 use crate::selector::Labels;
 use crate::span::{Pos, Span};
+use crate::yaml::scalar::flow_scalar;
 
 /// Topology key of one node.
 pub const HOSTNAME_KEY: &str = "kubernetes.io/hostname";
@@ -176,49 +177,14 @@ pub fn suggested_selector(obj: &Object, w: &Workload) -> (String, String) {
         .filter(|l| !l.is_empty() && l.iter().all(|(k, v)| w.template.labels.get(k) == Some(v)));
     let labels: &Labels = from_selector.unwrap_or(&w.template.labels);
     if labels.is_empty() {
-        let app = yaml_scalar(obj.key.name.as_deref().unwrap_or("my-app"));
+        let app = flow_scalar(obj.key.name.as_deref().unwrap_or("my-app"));
         return (
             format!("{{matchLabels: {{app: {app}}}}}"),
             format!(" (the pod template has no labels: add `labels: {{app: {app}}}` to its metadata too)"),
         );
     }
-    let pairs: Vec<String> = labels
-        .iter()
-        .map(|(k, v)| format!("{k}: {}", yaml_scalar(v)))
-        .collect();
     (
-        format!("{{matchLabels: {{{}}}}}", pairs.join(", ")),
+        format!("{{matchLabels: {}}}", labels.to_flow_yaml()),
         String::new(),
     )
-}
-
-/// A label value as a YAML string scalar: plain when YAML reads it back as the same string,
-/// double-quoted otherwise (`"true"`, `"1.0"`, `""`).
-fn yaml_scalar(v: &str) -> String {
-    let plain = v.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
-        && !matches!(
-            v.to_ascii_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
-        );
-    if plain {
-        v.to_string()
-    } else {
-        format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn label_values_are_quoted_when_yaml_would_change_them() {
-        assert_eq!(yaml_scalar("web"), "web");
-        assert_eq!(yaml_scalar("my-app.v2"), "my-app.v2");
-        assert_eq!(yaml_scalar("true"), "\"true\"");
-        assert_eq!(yaml_scalar("1.0"), "\"1.0\"");
-        assert_eq!(yaml_scalar(""), "\"\"");
-    }
 }

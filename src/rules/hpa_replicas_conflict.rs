@@ -96,13 +96,9 @@ impl Rule for HpaReplicasConflict {
         if replicas.value == 0 {
             return;
         }
-        let hpas = cx.index.hpas_for(obj);
-        // The autoscaler written next to the workload, when several target the same name.
-        let Some(h) = hpas
-            .iter()
-            .find(|h| h.file == obj.file)
-            .or_else(|| hpas.first())
-        else {
+        // The autoscaler that decides the count (the one written next to the workload, when
+        // several target the same name).
+        let Some(h) = cx.index.effective_replicas(obj).and_then(|r| r.hpa) else {
             return;
         };
         let Spec::HorizontalPodAutoscaler(spec) = &h.spec else {

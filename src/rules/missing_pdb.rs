@@ -1,7 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Object;
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::selector::Labels;
+use crate::yaml::scalar::flow_scalar;
 
 pub static META: RuleMeta = RuleMeta {
     id: "missing-pdb",
@@ -117,38 +117,11 @@ impl Rule for MissingPdb {
              one be evicted at a time: `{{apiVersion: policy/v1, kind: PodDisruptionBudget, \
              metadata: {{name: {}}}, spec: {{maxUnavailable: 1, selector: {{matchLabels: {}}}}}}}`",
             flow_scalar(obj.display_name()),
-            flow_map(labels)
+            labels.to_flow_yaml()
         ));
         if !on_workload {
             d = d.related(origin.file, origin.span, origin.text);
         }
         out.push(d);
-    }
-}
-
-/// Labels as a YAML flow mapping, `{app: web, tier: "1"}`.
-fn flow_map(labels: &Labels) -> String {
-    let items: Vec<String> = labels
-        .iter()
-        .map(|(k, v)| format!("{}: {}", flow_scalar(k), flow_scalar(v)))
-        .collect();
-    format!("{{{}}}", items.join(", "))
-}
-
-/// A label key or value as a YAML string: plain when YAML reads it back as the same string,
-/// double-quoted otherwise (`"true"`, `"1"`, `""`).
-fn flow_scalar(s: &str) -> String {
-    let plain = s
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
-        && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null"
-        );
-    if plain {
-        s.to_string()
-    } else {
-        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
     }
 }

@@ -29,6 +29,24 @@ impl Value<'_> {
     }
 }
 
+/// A string as a YAML flow scalar that reads back as the same string: plain when that is
+/// safe (`web`, `app.kubernetes.io/name`), double-quoted otherwise (`"true"`, `"1.0"`, `""`).
+/// For the YAML that help texts suggest.
+pub fn flow_scalar(s: &str) -> String {
+    let plain = s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+        && !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        );
+    if plain {
+        s.to_string()
+    } else {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
 /// An explicit core-schema tag on a scalar (`!!str 3`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CoreTag {
@@ -212,6 +230,26 @@ mod tests {
         assert_eq!(plain("1.2.3"), Value::Str("1.2.3"));
         assert_eq!(plain("."), Value::Str("."));
         assert!(matches!(plain(".nan"), Value::Float(f) if f.is_nan()));
+    }
+
+    #[test]
+    fn flow_scalars_read_back_as_the_same_string() {
+        assert_eq!(flow_scalar("web"), "web");
+        assert_eq!(flow_scalar("my-app.v2"), "my-app.v2");
+        assert_eq!(flow_scalar("true"), "\"true\"");
+        assert_eq!(flow_scalar("1.0"), "\"1.0\"");
+        assert_eq!(flow_scalar(""), "\"\"");
+        assert_eq!(flow_scalar("a\"b"), "\"a\\\"b\"");
+        for s in ["web", "true", "1.0", "", "0644", "yes"] {
+            let quoted = flow_scalar(s);
+            let style = if quoted.starts_with('"') {
+                ScalarStyle::DoubleQuoted
+            } else {
+                ScalarStyle::Plain
+            };
+            let inner = quoted.trim_matches('"');
+            assert_eq!(resolve(inner, style, None), Value::Str(inner), "{s}");
+        }
     }
 
     #[test]
