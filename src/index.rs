@@ -6,7 +6,7 @@
 //! workload, which PodDisruptionBudgets and Services select a workload.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::FileId;
 use crate::model::{api_group, Object, Spec, Workload};
@@ -168,6 +168,11 @@ pub struct Index {
     custom_by_label: HashMap<(String, String, String), Vec<ObjectId>>,
     /// Custom resources per namespace, in input order.
     custom_by_ns: HashMap<String, Vec<ObjectId>>,
+    /// (namespace, label key) of every label some pod template of the namespace carries;
+    /// only filled when the inputs define CRDs, for `labelled_by_controller`.
+    pod_label_keys: HashSet<(String, String)>,
+    /// CustomResourceDefinitions of the inputs: the API group each defines.
+    crd_groups: Vec<(String, ObjectId)>,
 }
 
 /// Labels the pod controllers add to every pod they create, which selectors may use although
@@ -263,6 +268,23 @@ const NON_POD_CUSTOM_KINDS: &[&str] = &[
     "WorkloadGroup",
 ];
 
+/// Whether a label key's prefix lies in the domain of an API group, or the group in the
+/// prefix's: `longhorn.io` and `recurring-job.longhorn.io` for group `longhorn.io`, `cnpg.io`
+/// for group `postgresql.cnpg.io`. The bare `k8s.io` and `kubernetes.io` domains, which every
+/// built-in group shares, match nothing.
+fn same_domain(prefix: &str, group: &str) -> bool {
+    let within = |sub: &str, domain: &str| {
+        sub.len() > domain.len()
+            && sub.ends_with(domain)
+            && sub.as_bytes()[sub.len() - domain.len() - 1] == b'.'
+    };
+    let shared = ["k8s.io", "kubernetes.io"];
+    prefix.contains('.')
+        && !shared.contains(&prefix)
+        && !shared.contains(&group)
+        && (prefix == group || within(prefix, group) || within(group, prefix))
+}
+
 /// Whether an object is a custom resource that may run pods through its operator: its API
 /// group has a dot and is not built in, and its kind is not one known to run none.
 pub fn is_custom_resource(obj: &Object) -> bool {
@@ -336,6 +358,9 @@ impl Index {
         };
         for (i, o) in ix.objects.iter().enumerate() {
             let id = i as ObjectId;
+            if let Spec::CustomResourceDefinition(group) = &o.spec {
+                ix.crd_groups.push((group.clone(), id));
+            }
             let Some(ns) = o.namespace() else { continue };
             if let Some(name) = &o.key.name {
                 ix.by_name
@@ -390,6 +415,13 @@ impl Index {
                 }
                 _ => {}
             }
+        }
+        if !ix.crd_groups.is_empty() {
+            ix.pod_label_keys = ix
+                .pods_by_label
+                .keys()
+                .map(|(ns, k, _)| (ns.clone(), k.clone()))
+                .collect();
         }
         ix.bind_hpas(paths);
         let mut selected = HashMap::new();
@@ -599,6 +631,61 @@ impl Index {
             .iter()
             .map(|&c| self.get(c))
             .find(|o| selector.matches(&o.labels))
+    }
+
+    /// The CustomResourceDefinition whose controller probably sets a label `selector` asks
+    /// for at run time, although no pod template carries it: a controller labels pods under
+    /// the domain of the API group it serves (Longhorn's manager adds
+    /// `longhorn.io/admission-webhook` to its own pod once it runs the webhook). Such a label
+    /// is a key of the selector that no pod template of `namespace` carries at all, under the
+    /// domain of a group a CRD of the inputs defines (`longhorn.io`, `recurring-job.longhorn.io`
+    /// for `longhorn.io`; `cnpg.io` for `postgresql.cnpg.io`). The rest of the selector must
+    /// still select a workload of the namespace, or be empty in a namespace that has
+    /// workloads, for the pods to be there. Returns the label key and the CRD.
+    pub fn labelled_by_controller<'a>(
+        &'a self,
+        namespace: &str,
+        selector: &'a Selector,
+    ) -> Option<(&'a str, &'a Object)> {
+        if self.crd_groups.is_empty() {
+            return None;
+        }
+        let runtime = |key: &str| -> Option<ObjectId> {
+            let (prefix, _) = key.split_once('/')?;
+            if self
+                .pod_label_keys
+                .contains(&(namespace.to_string(), key.to_string()))
+            {
+                return None;
+            }
+            self.crd_groups
+                .iter()
+                .find(|(group, _)| same_domain(prefix, group))
+                .map(|&(_, id)| id)
+        };
+        let mut found = None;
+        let mut rest = Selector::default();
+        for (k, v) in &selector.match_labels {
+            match runtime(k) {
+                Some(crd) => found = found.or(Some((k.as_str(), crd))),
+                None => rest.match_labels.insert(k.clone(), v.clone()),
+            }
+        }
+        for r in &selector.expressions {
+            // `NotIn` and `DoesNotExist` hold for pods without the label anyway.
+            let asks = matches!(r.operator, Operator::In | Operator::Exists);
+            match runtime(&r.key).filter(|_| asks) {
+                Some(crd) => found = found.or(Some((r.key.as_str(), crd))),
+                None => rest.expressions.push(r.clone()),
+            }
+        }
+        let (key, crd) = found?;
+        let pods_there = if rest.is_empty() {
+            !self.workloads_in(namespace).is_empty()
+        } else {
+            !self.select(namespace, &rest).is_empty()
+        };
+        pods_there.then(|| (key, self.get(crd)))
     }
 
     /// HorizontalPodAutoscalers in the workload's namespace that target it by kind and name
@@ -848,5 +935,18 @@ mod hpa_binding_tests {
             .find(|o| o.workload().is_some())
             .expect("workload");
         assert_eq!(ix.effective_replicas(w).map(|r| r.count), Some(6));
+    }
+
+    #[test]
+    fn label_domains_of_api_groups() {
+        assert!(same_domain("longhorn.io", "longhorn.io"));
+        assert!(same_domain("recurring-job.longhorn.io", "longhorn.io"));
+        assert!(same_domain("cnpg.io", "postgresql.cnpg.io"));
+        // A shared suffix is not a domain: `horn.io` is not `longhorn.io`'s parent.
+        assert!(!same_domain("horn.io", "longhorn.io"));
+        assert!(!same_domain("app.kubernetes.io", "networking.k8s.io"));
+        assert!(!same_domain("kubernetes.io", "foo.kubernetes.io"));
+        assert!(!same_domain("k8s.io", "gateway.networking.k8s.io"));
+        assert!(!same_domain("io", "longhorn.io"));
     }
 }

@@ -133,6 +133,9 @@ pub enum Spec {
     PodDisruptionBudget(Box<Pdb>),
     HorizontalPodAutoscaler(Box<Hpa>),
     Service(Box<Service>),
+    /// A CustomResourceDefinition: the API group it defines (`spec.group`). Its controller
+    /// is usually among the same inputs and may label pods under that group's domain.
+    CustomResourceDefinition(String),
     Other,
 }
 
@@ -748,6 +751,10 @@ impl Extractor<'_, '_, '_> {
         } else if group.is_empty() && kind.value == "Service" {
             self.service(root)
                 .map_or(Spec::Other, |s| Spec::Service(Box::new(s)))
+        } else if group == "apiextensions.k8s.io" && kind.value == "CustomResourceDefinition" {
+            self.map(root, "spec", "spec")
+                .and_then(|s| self.string(s, "group", "spec.group"))
+                .map_or(Spec::Other, |g| Spec::CustomResourceDefinition(g.value))
         } else {
             Spec::Other
         };

@@ -216,3 +216,68 @@ fn a_parse_error_cannot_be_suppressed() {
     let help = r.diagnostics[0].help.as_deref().unwrap_or("");
     assert!(help.contains("cannot be suppressed"), "{help}");
 }
+
+/// The docs of the cross-object rules tell users whose PDB, Service or workload lives outside
+/// the inputs to silence the finding with a comment at the top of the object's document: that
+/// advice must work. Every bad fixture of such a rule, with the comment written at the top of
+/// each document, reports nothing of that rule, and the findings it had are all suppressed.
+#[test]
+fn documented_suppression_comment_silences_cross_object_rules() {
+    let advised: Vec<_> = kube_contract::rules::all_metas()
+        .into_iter()
+        .filter(|m| m.what_it_does.contains("at the top of its document"))
+        .collect();
+    assert!(
+        advised.len() >= 5,
+        "the cross-object rules document the comment: {:?}",
+        advised.iter().map(|m| m.id).collect::<Vec<_>>()
+    );
+    for meta in advised {
+        let id = meta.id;
+        let dir = common::root().join("testdata/rules").join(id);
+        let mut fixtures: Vec<_> = std::fs::read_dir(&dir)
+            .expect("fixture directory")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with("bad-"))
+            })
+            .collect();
+        fixtures.sort();
+        assert!(!fixtures.is_empty(), "{id} has bad fixtures");
+        for path in fixtures {
+            let text = std::fs::read_to_string(&path).expect("fixture");
+            let settings = common::fixture_settings(&text, id);
+            let name = path.display().to_string();
+            let before = common::lint_text(&name, &text, &settings);
+            let fired = before.diagnostics.iter().filter(|d| d.rule == id).count();
+            assert!(fired > 0, "{name} fires {id}");
+            let comment = format!("# kube-contract: ignore[{id}] kept in another repository\n");
+            let mut silenced = comment.clone();
+            for line in text.split_inclusive('\n') {
+                silenced.push_str(line);
+                if line.trim_end() == "---" {
+                    silenced.push_str(&comment);
+                }
+            }
+            let after = common::lint_text(&name, &silenced, &settings);
+            let left: Vec<_> = after
+                .diagnostics
+                .iter()
+                .filter(|d| d.rule == id)
+                .map(|d| d.span.start.line)
+                .collect();
+            assert!(
+                left.is_empty(),
+                "{name}: {id} still fires on lines {left:?}"
+            );
+            let quiet = after
+                .suppressed
+                .iter()
+                .filter(|s| s.diagnostic.rule == id)
+                .count();
+            assert_eq!(quiet, fired, "{name}: every {id} finding is suppressed");
+        }
+    }
+}

@@ -17,8 +17,10 @@ every pod of its namespace, a `policy/v1beta1` one covers none. A workload with 
 is not reported: a budget cannot keep one pod serving through a drain, only block the drain.\n\n\
 The rule sees only the manifests of one run. A PodDisruptionBudget kept in another repository, \
 or created by an operator at deploy time, is invisible to it, and the workload is reported \
-anyway. Until per-object suppressions exist, turn the rule off for such a run with \
-`--ignore missing-pdb`, or leave the workload's file out with `--exclude <glob>`.",
+anyway. Silence it for that one workload with the annotation `kube-contract.io/ignore: missing-pdb` \
+(and a `kube-contract.io/ignore-reason`), or a comment `# kube-contract: ignore[missing-pdb] \
+<reason>` at the top of its document; `--ignore missing-pdb` turns the rule off for \
+the whole run.",
     why_it_matters: "Node upgrades, autoscaler scale-downs and maintenance drain nodes one by \
 one through the eviction API. Without a PodDisruptionBudget nothing stops the drain from \
 evicting every replica of a workload at once: two replicas that the scheduler placed on the \

@@ -19,9 +19,10 @@ Budgets of the same namespace and name are variants of one object (written once 
 environment directory, say), and do not overlap each other.\n\n\
 The rule sees only the manifests of one run: an overlap with a budget kept in another \
 repository is not found, and a budget from another set of manifests that happens to use the \
-same labels in the same namespace is. Until per-object suppressions exist, turn the rule off \
-for such a run with `--ignore overlapping-pdbs`, or leave one of the files out with \
-`--exclude <glob>`.",
+same labels in the same namespace is. Silence it for that one budget with the annotation `kube-contract.io/ignore: overlapping-pdbs` \
+(and a `kube-contract.io/ignore-reason`), or a comment `# kube-contract: ignore[overlapping-pdbs] \
+<reason>` at the top of its document; `--ignore overlapping-pdbs` turns the rule off for \
+the whole run.",
     why_it_matters: "The eviction API does not combine budgets: it refuses to evict a pod that \
 more than one PodDisruptionBudget selects, with an error, whatever the budgets allow. Every \
 `kubectl drain`, cluster-autoscaler scale-down and managed node upgrade that meets such a pod \

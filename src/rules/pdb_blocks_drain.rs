@@ -26,8 +26,10 @@ are variants of one object (written once per environment directory, say) and cou
 the variant in the budget's own file, else as the largest. Pods covered by two budgets cannot \
 be evicted either; that case is reported once, by `overlapping-pdbs`.\n\n\
 The rule sees only the manifests of one run: replicas set by a HorizontalPodAutoscaler kept in \
-another repository are invisible to it. Until per-object suppressions exist, turn the rule off \
-for such a run with `--ignore pdb-blocks-drain`, or leave the file out with `--exclude <glob>`.",
+another repository are invisible to it. Silence it for that one budget with the annotation `kube-contract.io/ignore: pdb-blocks-drain` \
+(and a `kube-contract.io/ignore-reason`), or a comment `# kube-contract: ignore[pdb-blocks-drain] \
+<reason>` at the top of its document; `--ignore pdb-blocks-drain` turns the rule off for \
+the whole run.",
     why_it_matters: "`kubectl drain`, cluster autoscalers and managed node upgrades evict pods \
 through the eviction API, which refuses an eviction that would take the budget below its \
 minimum. A budget that allows zero disruptions makes every drain of a node running one of \

@@ -20,12 +20,18 @@ the name of their resource, e.g. `cnpg.io/cluster: pg` for the CloudNativePG Clu
 one whose own labels the selector matches. Custom resources of kinds known to run no pods \
 (ServiceMonitor, VirtualService, HTTPRoute, Certificate, ScaledObject and the like) do not \
 count.\n\n\
+Nor is a budget reported whose selector asks for a label that a controller of the inputs \
+probably sets at run time: a key that no pod template of the namespace carries, under the \
+domain of an API group that a CustomResourceDefinition of the inputs defines (a leader label \
+`leader.storage.example.com/elected` when the inputs define `storage.example.com`). The rest \
+of the selector must still match a pod template of the namespace.\n\n\
 The rule sees only the manifests of one run. A budget for pods that other manifests create \
 (a Helm release installed separately, another repository), or an operator whose custom \
-resource is not among the inputs, or whose labels are set only at run time, is reported \
-although it works once deployed. Until \
-per-object suppressions exist, turn the rule off for such a run with \
-`--ignore pdb-matches-nothing`, or leave the budget's file out with `--exclude <glob>`.",
+resource or CustomResourceDefinition is not among the inputs, is reported although it works \
+once deployed. Silence it for that one budget with the annotation `kube-contract.io/ignore: pdb-matches-nothing` \
+(and a `kube-contract.io/ignore-reason`), or a comment `# kube-contract: ignore[pdb-matches-nothing] \
+<reason>` at the top of its document; `--ignore pdb-matches-nothing` turns the rule off for \
+the whole run.",
     why_it_matters: "A budget that selects nothing protects nothing: the workload it was \
 written for can lose every replica at once during a node drain, while the budget's presence \
 suggests it is covered. This happens when a label is renamed in the Deployment but not in the \
@@ -109,7 +115,8 @@ impl Rule for PdbMatchesNothing {
         let v1beta1 = obj.api_version.value == "policy/v1beta1";
         if let Some(s) = &pdb.selector {
             if !(v1beta1 && s.value.is_empty())
-                && cx.index.custom_resource_for(ns, &s.value).is_some()
+                && (cx.index.custom_resource_for(ns, &s.value).is_some()
+                    || cx.index.labelled_by_controller(ns, &s.value).is_some())
             {
                 return;
             }

@@ -21,11 +21,19 @@ the name of their resource, e.g. `cnpg.io/cluster: pg` for the CloudNativePG Clu
 one whose own labels the selector matches. Custom resources of kinds known to run no pods \
 (ServiceMonitor, VirtualService, HTTPRoute, Certificate, ScaledObject and the like) do not \
 count.\n\n\
+Nor is a Service reported whose selector asks for a label that a controller of the inputs \
+probably sets at run time: a key that no pod template of the namespace carries, under the \
+domain of an API group that a CustomResourceDefinition of the inputs defines (Longhorn's \
+manager labels its own pod `longhorn.io/admission-webhook` once it serves the webhook; the \
+inputs define the `longhorn.io` group). The other labels of the selector must still match a \
+pod template of the namespace.\n\n\
 The rule sees only the manifests of one run. A Service for pods that other manifests create \
 (a Helm release installed separately, another repository), or an operator whose custom \
-resource is not among the inputs, or with labels set only at run time, is reported although it \
-works once deployed. Until per-object suppressions exist, turn the rule off for such a run with \
-`--ignore service-matches-nothing`, or leave the Service's file out with `--exclude <glob>`.",
+resource or CustomResourceDefinition is not among the inputs, is reported although it works \
+once deployed. Silence it for that one Service with the annotation `kube-contract.io/ignore: service-matches-nothing` \
+(and a `kube-contract.io/ignore-reason`), or a comment `# kube-contract: ignore[service-matches-nothing] \
+<reason>` at the top of its document; `--ignore service-matches-nothing` turns the rule off for \
+the whole run.",
     why_it_matters: "A Service that selects no pod has no endpoints: every connection to it is \
 refused or times out, and an Ingress or Gateway route in front of it answers 503. It usually \
 means that a label was renamed on one side only, or that the Service sits in another namespace \
@@ -116,6 +124,10 @@ impl Rule for ServiceMatchesNothing {
         // Pods an operator creates for a custom resource of the inputs are not in any
         // workload's template; a Service for them is not reported.
         if cx.index.custom_resource_for(ns, &wanted).is_some() {
+            return;
+        }
+        // Nor when the controller of a CRD of the inputs labels the pods at run time.
+        if cx.index.labelled_by_controller(ns, &wanted).is_some() {
             return;
         }
         let wanted = wanted.describe();
