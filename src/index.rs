@@ -536,6 +536,25 @@ impl Index {
             .map(|&i| self.get(i))
     }
 
+    /// The complete variants of a workload fragment (a kustomize patch that sets only
+    /// `replicas`, say): the other workloads of its kind, namespace and name whose pod template
+    /// has containers, in input order. A fragment's labels and budgets are those of the base
+    /// it is merged into. Fragments are rare, so this scans the namespace's workloads.
+    pub fn bases_of<'a>(&'a self, fragment: &'a Object) -> impl Iterator<Item = &'a Object> {
+        let ns = fragment.namespace().unwrap_or_default();
+        self.workloads_in(ns)
+            .iter()
+            .map(|&id| self.get(id))
+            .filter(move |o| {
+                o.id != fragment.id
+                    && o.kind.value == fragment.kind.value
+                    && o.key.name.is_some()
+                    && o.key.name == fragment.key.name
+                    && o.workload()
+                        .is_some_and(|w| !w.template.containers.is_empty())
+            })
+    }
+
     pub fn workloads_in(&self, namespace: &str) -> &[ObjectId] {
         self.workloads_by_ns
             .get(namespace)

@@ -1,6 +1,7 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Object;
 use crate::rule::{Context, Rule, RuleMeta};
+use crate::rules::availability::is_fragment;
 use crate::yaml::scalar::flow_scalar;
 
 pub static META: RuleMeta = RuleMeta {
@@ -15,6 +16,10 @@ HorizontalPodAutoscaler that targets the workload by kind and name. Selectors ar
 `matchLabels` and `matchExpressions`; a `policy/v1` budget with an empty selector `{}` covers \
 every pod of its namespace, a `policy/v1beta1` one covers none. A workload with a single replica \
 is not reported: a budget cannot keep one pod serving through a drain, only block the drain.\n\n\
+A fragment (a workload whose pod template has no containers, such as a kustomize patch that \
+only raises `replicas`) has the labels of the base it is merged into: it is reported when a \
+complete workload of the same kind, namespace and name is among the inputs and no budget \
+selects that one's pods, and not reported without such a base.\n\n\
 The rule sees only the manifests of one run. A PodDisruptionBudget kept in another repository, \
 or created by an operator at deploy time, is invisible to it, and the workload is reported \
 anyway. Silence it for that one workload with the annotation `kube-contract.io/ignore: missing-pdb` \
@@ -91,6 +96,17 @@ impl Rule for MissingPdb {
         if replicas.count < 2 || !cx.index.pdbs_for(obj).is_empty() {
             return;
         }
+        // A fragment (a kustomize patch raising `replicas`) has the labels, and so the
+        // budgets, of the base it is merged into: judge those, and stay silent without one.
+        let base = if is_fragment(w) {
+            let bases: Vec<&Object> = cx.index.bases_of(obj).collect();
+            if bases.is_empty() || bases.iter().any(|b| !cx.index.pdbs_for(b).is_empty()) {
+                return;
+            }
+            bases.first().and_then(|b| b.workload())
+        } else {
+            None
+        };
         let origin = replicas.origin(obj);
         let ns = obj.namespace().unwrap_or("default");
         let message = format!(
@@ -110,6 +126,7 @@ impl Rule for MissingPdb {
         };
         // Select the pods the way the workload's own selector does, so the budget follows
         // them across rollouts.
+        let w = base.unwrap_or(w);
         let labels = match w.selector.as_ref() {
             Some(s) if !s.value.match_labels.is_empty() => &s.value.match_labels,
             _ => &w.template.labels,
