@@ -30,14 +30,29 @@ pub struct Replicas<'a> {
     pub hpa: Option<&'a Object>,
 }
 
-/// Whether `selector` matches the pods of workload `obj`: the labels of its pod template,
-/// plus the labels the controllers add, which a selector may ask for.
+/// The `matchLabels` of a workload's own selector that its pod template does not carry. The
+/// API server accepts a workload only when its selector matches its template, so its pods
+/// carry these; a fragment (a kustomize patch, a test fixture without a template) shows its
+/// pods' labels only this way.
+fn implied_labels(w: &Workload) -> impl Iterator<Item = (&String, &String)> {
+    w.selector
+        .iter()
+        .flat_map(|s| s.value.match_labels.iter())
+        .filter(|(k, _)| !w.template.labels.contains_key(k))
+}
+
+/// Whether `selector` matches the pods of workload `obj`: the labels of its pod template and
+/// those its own selector implies, plus the labels the controllers add, which a selector may
+/// ask for.
 fn pod_matches(obj: &Object, w: &Workload, selector: &Selector) -> bool {
     let labels = &w.template.labels;
     let asks = |key: &str| {
         selector.match_labels.contains_key(key) || selector.expressions.iter().any(|r| r.key == key)
     };
-    let mut extra: Vec<(&str, String)> = Vec::new();
+    let mut extra: Vec<(&str, String)> = implied_labels(w)
+        .filter(|(k, _)| asks(k))
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
     match (obj.kind.value.as_str(), obj.key.name.as_deref()) {
         ("Job", Some(name)) => {
             for k in JOB_NAME_LABELS {
@@ -373,7 +388,7 @@ impl Index {
                         .entry(ns.to_string())
                         .or_default()
                         .push(id);
-                    for (k, v) in &w.template.labels {
+                    for (k, v) in w.template.labels.iter().chain(implied_labels(w)) {
                         ix.pods_by_label
                             .entry(triple(ns, k, v))
                             .or_default()
@@ -552,6 +567,23 @@ impl Index {
                     && o.key.name == fragment.key.name
                     && o.workload()
                         .is_some_and(|w| !w.template.containers.is_empty())
+            })
+    }
+
+    /// A workload of `namespace` named `name` that carries no labels at all (no template
+    /// labels, no selector): a kustomize base whose labels the `labels` or `commonLabels`
+    /// transformer adds at build time, as metrics-server's is. A budget or Service of the same
+    /// name that selects nothing among the inputs is probably for its pods.
+    pub fn unlabelled_namesake(&self, namespace: &str, name: &str) -> Option<&Object> {
+        self.workloads_in(namespace)
+            .iter()
+            .map(|&id| self.get(id))
+            .find(|o| {
+                o.key.name.as_deref() == Some(name)
+                    && o.workload().is_some_and(|w| {
+                        w.template.labels.is_empty()
+                            && w.selector.as_ref().is_none_or(|s| s.value.is_empty())
+                    })
             })
     }
 

@@ -10,7 +10,9 @@ pub static META: RuleMeta = RuleMeta {
     what_it_does: "Reports a PodDisruptionBudget whose selector matches the pod template labels \
 of no workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, \
 CronJob or bare Pod) in its own namespace. Selectors are matched with `matchLabels` and \
-`matchExpressions`; the pods of a Job also carry `job-name`, those of a StatefulSet \
+`matchExpressions`; a workload's pods carry its own `spec.selector.matchLabels` too (the API \
+server accepts a workload only when they match its template, so a kustomize patch without a \
+template shows its pods' labels this way); the pods of a Job also carry `job-name`, those of a StatefulSet \
 `statefulset.kubernetes.io/pod-name`, which the controllers add. An absent selector selects no \
 pods. An empty selector `{}` selects every pod of the namespace in `policy/v1`, and none in \
 `policy/v1beta1`, where it is reported even when the namespace has workloads.\n\n\
@@ -24,7 +26,10 @@ Nor is a budget reported whose selector asks for a label that a controller of th
 probably sets at run time: a key that no pod template of the namespace carries, under the \
 domain of an API group that a CustomResourceDefinition of the inputs defines (a leader label \
 `leader.storage.example.com/elected` when the inputs define `storage.example.com`). The rest \
-of the selector must still match a pod template of the namespace.\n\n\
+of the selector must still match a pod template of the namespace. A budget named like a \
+workload of its namespace that carries no labels at all (no template labels, no selector: a \
+kustomize base whose `labels` or `commonLabels` are added at build time, as metrics-server's \
+is) is not reported either.\n\n\
 The rule sees only the manifests of one run. A budget for pods that other manifests create \
 (a Helm release installed separately, another repository), or an operator whose custom \
 resource or CustomResourceDefinition is not among the inputs, is reported although it works \
@@ -116,7 +121,13 @@ impl Rule for PdbMatchesNothing {
         if let Some(s) = &pdb.selector {
             if !(v1beta1 && s.value.is_empty())
                 && (cx.index.custom_resource_for(ns, &s.value).is_some()
-                    || cx.index.labelled_by_controller(ns, &s.value).is_some())
+                    || cx.index.labelled_by_controller(ns, &s.value).is_some()
+                    || obj
+                        .key
+                        .name
+                        .as_deref()
+                        .and_then(|n| cx.index.unlabelled_namesake(ns, n))
+                        .is_some())
             {
                 return;
             }

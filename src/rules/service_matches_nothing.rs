@@ -11,7 +11,9 @@ pub static META: RuleMeta = RuleMeta {
     what_it_does: "Reports a Service with a non-empty `spec.selector` that matches the pod \
 template labels of no workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, \
 ReplicationController, Job, CronJob or bare Pod) in its own namespace. Every label of the \
-selector must be carried by the pod template with the same value, or be one the controllers \
+selector must be carried by the pod template with the same value (or by the workload's own \
+`spec.selector.matchLabels`, which its pods carry whenever the API server accepts it), or be \
+one the controllers \
 add to every pod: `job-name` on a Job's pods, `statefulset.kubernetes.io/pod-name` on a \
 StatefulSet's. Services without a selector (whose endpoints are managed by hand or by a \
 controller) and `type: ExternalName` Services are not checked.\n\n\
@@ -26,7 +28,9 @@ probably sets at run time: a key that no pod template of the namespace carries, 
 domain of an API group that a CustomResourceDefinition of the inputs defines (Longhorn's \
 manager labels its own pod `longhorn.io/admission-webhook` once it serves the webhook; the \
 inputs define the `longhorn.io` group). The other labels of the selector must still match a \
-pod template of the namespace.\n\n\
+pod template of the namespace. A Service named like a workload of its namespace that carries \
+no labels at all (no template labels, no selector: a kustomize base whose `labels` or \
+`commonLabels` are added at build time) is not reported either.\n\n\
 The rule sees only the manifests of one run. A Service for pods that other manifests create \
 (a Helm release installed separately, another repository), or an operator whose custom \
 resource or CustomResourceDefinition is not among the inputs, is reported although it works \
@@ -128,6 +132,12 @@ impl Rule for ServiceMatchesNothing {
         }
         // Nor when the controller of a CRD of the inputs labels the pods at run time.
         if cx.index.labelled_by_controller(ns, &wanted).is_some() {
+            return;
+        }
+        // Nor when a workload of its name has no labels yet: a kustomize base, whose labels
+        // are added at build time.
+        let name = obj.key.name.as_deref();
+        if name.is_some_and(|n| cx.index.unlabelled_namesake(ns, n).is_some()) {
             return;
         }
         let wanted = wanted.describe();
