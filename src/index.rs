@@ -9,7 +9,7 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::FileId;
-use crate::model::{api_group, Object, Spec, Workload};
+use crate::model::{api_group, Object, Spec, Workload, WORKLOAD_KINDS};
 use crate::selector::{Operator, Selector};
 use crate::span::Span;
 
@@ -158,8 +158,11 @@ impl Replicas<'_> {
 #[derive(Default)]
 pub struct Index {
     objects: Vec<Object>,
-    /// (namespace, kind, name) → object.
+    /// (namespace, kind, name) → the first object of that identity.
     by_name: HashMap<(String, String, String), ObjectId>,
+    /// The first object of an identity → the others of it (variants: one per environment
+    /// directory, a kustomize base and its patches), in input order. Rare, so kept apart.
+    variants: HashMap<ObjectId, Vec<ObjectId>>,
     /// Workloads per namespace, in input order.
     workloads_by_ns: HashMap<String, Vec<ObjectId>>,
     /// (namespace, label key, label value) → workloads whose pod template carries it.
@@ -398,9 +401,13 @@ impl Index {
             }
             let Some(ns) = o.namespace() else { continue };
             if let Some(name) = &o.key.name {
-                ix.by_name
+                let first = *ix
+                    .by_name
                     .entry(triple(ns, &o.kind.value, name))
                     .or_insert(id);
+                if first != id {
+                    ix.variants.entry(first).or_default().push(id);
+                }
             }
             match &o.spec {
                 Spec::Workload(w) => {
@@ -571,20 +578,34 @@ impl Index {
             .map(|&i| self.get(i))
     }
 
+    /// Every object of a kind, namespace and name, in input order.
+    fn same_identity<'a>(
+        &'a self,
+        namespace: &str,
+        kind: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &'a Object> {
+        let first = self.by_name.get(&triple(namespace, kind, name)).copied();
+        let others = first
+            .and_then(|f| self.variants.get(&f))
+            .map_or(&[][..], |v| v.as_slice());
+        first
+            .into_iter()
+            .chain(others.iter().copied())
+            .map(|id| self.get(id))
+    }
+
     /// The complete variants of a workload fragment (a kustomize patch that sets only
     /// `replicas`, say): the other workloads of its kind, namespace and name whose pod template
     /// has containers, in input order. A fragment's labels and budgets are those of the base
-    /// it is merged into. Fragments are rare, so this scans the namespace's workloads.
+    /// it is merged into.
     pub fn bases_of<'a>(&'a self, fragment: &'a Object) -> impl Iterator<Item = &'a Object> {
         let ns = fragment.namespace().unwrap_or_default();
-        self.workloads_in(ns)
-            .iter()
-            .map(|&id| self.get(id))
+        let name = fragment.key.name.as_deref().unwrap_or_default();
+        self.same_identity(ns, &fragment.kind.value, name)
             .filter(move |o| {
                 o.id != fragment.id
-                    && o.kind.value == fragment.kind.value
                     && o.key.name.is_some()
-                    && o.key.name == fragment.key.name
                     && o.workload()
                         .is_some_and(|w| !w.template.containers.is_empty())
             })
@@ -595,15 +616,14 @@ impl Index {
     /// transformer adds at build time, as metrics-server's is. A budget or Service of the same
     /// name that selects nothing among the inputs is probably for its pods.
     pub fn unlabelled_namesake(&self, namespace: &str, name: &str) -> Option<&Object> {
-        self.workloads_in(namespace)
+        WORKLOAD_KINDS
             .iter()
-            .map(|&id| self.get(id))
+            .flat_map(|kind| self.same_identity(namespace, kind, name))
             .find(|o| {
-                o.key.name.as_deref() == Some(name)
-                    && o.workload().is_some_and(|w| {
-                        w.template.labels.is_empty()
-                            && w.selector.as_ref().is_none_or(|s| s.value.is_empty())
-                    })
+                o.workload().is_some_and(|w| {
+                    w.template.labels.is_empty()
+                        && w.selector.as_ref().is_none_or(|s| s.value.is_empty())
+                })
             })
     }
 
