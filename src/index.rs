@@ -487,9 +487,7 @@ impl Index {
                     None => Vec::new(),
                 },
                 Spec::Service(s) => match &s.selector {
-                    Some(sel) if !sel.value.is_empty() => {
-                        ix.select(ns, &Selector::from_labels(sel.value.clone()))
-                    }
+                    Some(sel) if !sel.value.is_empty() => ix.select(ns, &sel.value),
                     _ => continue,
                 },
                 _ => continue,

@@ -292,7 +292,8 @@ pub struct Hpa {
 #[derive(Debug, Clone)]
 pub struct Service {
     pub service_type: Option<Spanned<String>>,
-    pub selector: Option<Spanned<Labels>>,
+    /// `spec.selector`, a plain label map, as a selector of match labels.
+    pub selector: Option<Spanned<Selector>>,
 }
 
 impl PodTemplate {
@@ -1274,7 +1275,8 @@ impl Extractor<'_, '_, '_> {
         let service_type = self.string(spec, "type", "spec.type");
         let selector = self.map(spec, "selector", "spec.selector").map(|s| {
             let span = self.entry_span(spec, "selector").unwrap_or(self.span(s));
-            Spanned::new(self.labels(spec, "selector", "spec.selector"), span)
+            let labels = self.labels(spec, "selector", "spec.selector");
+            Spanned::new(Selector::from_labels(labels), span)
         });
         Some(Service {
             service_type,

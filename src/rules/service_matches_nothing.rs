@@ -1,7 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{Object, Spec};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::selector::Selector;
 
 pub static META: RuleMeta = RuleMeta {
     id: "service-matches-nothing",
@@ -124,14 +123,14 @@ impl Rule for ServiceMatchesNothing {
             return;
         }
         let ns = obj.namespace().unwrap_or("default");
-        let wanted = Selector::from_labels(selector.value.clone());
+        let wanted = &selector.value;
         // Pods an operator creates for a custom resource of the inputs are not in any
         // workload's template; a Service for them is not reported.
-        if cx.index.custom_resource_for(ns, &wanted).is_some() {
+        if cx.index.custom_resource_for(ns, wanted).is_some() {
             return;
         }
         // Nor when the controller of a CRD of the inputs labels the pods at run time.
-        if cx.index.labelled_by_controller(ns, &wanted).is_some() {
+        if cx.index.labelled_by_controller(ns, wanted).is_some() {
             return;
         }
         // Nor when a workload of its name has no labels yet: a kustomize base, whose labels
