@@ -190,7 +190,7 @@ pub struct Index {
     /// only filled when the inputs define CRDs, for `labelled_by_controller`.
     pod_label_keys: HashSet<(String, String)>,
     /// CustomResourceDefinitions of the inputs: the API group each defines.
-    crd_groups: Vec<(String, ObjectId)>,
+    crd_groups: Vec<String>,
 }
 
 /// Labels the pod controllers add to every pod they create, which selectors may use although
@@ -397,7 +397,7 @@ impl Index {
         for (i, o) in ix.objects.iter().enumerate() {
             let id = i as ObjectId;
             if let Spec::CustomResourceDefinition(group) = &o.spec {
-                ix.crd_groups.push((group.clone(), id));
+                ix.crd_groups.push(group.clone());
             }
             let Some(ns) = o.namespace() else { continue };
             if let Some(name) = &o.key.name {
@@ -609,20 +609,35 @@ impl Index {
             })
     }
 
-    /// A workload of `namespace` named `name` that carries no labels at all (no template
+    /// Whether a workload of `namespace` named `name` carries no labels at all (no template
     /// labels, no selector): a kustomize base whose labels the `labels` or `commonLabels`
-    /// transformer adds at build time, as metrics-server's is. A budget or Service of the same
-    /// name that selects nothing among the inputs is probably for its pods.
-    pub fn unlabelled_namesake(&self, namespace: &str, name: &str) -> Option<&Object> {
+    /// transformer adds at build time, as metrics-server's is.
+    fn unlabelled_namesake(&self, namespace: &str, name: &str) -> bool {
         WORKLOAD_KINDS
             .iter()
             .flat_map(|kind| self.same_identity(namespace, kind, name))
-            .find(|o| {
+            .any(|o| {
                 o.workload().is_some_and(|w| {
                     w.template.labels.is_empty()
                         && w.selector.as_ref().is_none_or(|s| s.value.is_empty())
                 })
             })
+    }
+
+    /// Whether the pods that `selector` (of the budget or Service `obj`) asks for probably
+    /// exist once deployed, although no workload of the inputs shows them: pods an operator
+    /// runs for a custom resource of the inputs (`custom_resource_for`), labels a controller
+    /// of the inputs sets at run time (`labelled_by_controller`), or the pods of a same-named
+    /// kustomize base whose labels are added at build time (`unlabelled_namesake`).
+    pub fn pods_made_elsewhere(&self, obj: &Object, selector: &Selector) -> bool {
+        let ns = obj.namespace().unwrap_or("default");
+        self.custom_resource_for(ns, selector)
+            || self.labelled_by_controller(ns, selector)
+            || obj
+                .key
+                .name
+                .as_deref()
+                .is_some_and(|n| self.unlabelled_namesake(ns, n))
     }
 
     pub fn workloads_in(&self, namespace: &str) -> &[ObjectId] {
@@ -693,12 +708,12 @@ impl Index {
         }
     }
 
-    /// A custom resource in `namespace` that probably runs the pods `selector` asks for,
+    /// Whether a custom resource in `namespace` probably runs the pods `selector` asks for,
     /// although no workload of the inputs does: one named like a value of the selector (an
     /// operator labels the pods it creates with the name of its resource: `cnpg.io/cluster:
     /// pg`, `app.kubernetes.io/instance: k8s`), or one whose own labels the selector
     /// matches (operators often copy them onto the pods); for an empty selector, any.
-    pub fn custom_resource_for(&self, namespace: &str, selector: &Selector) -> Option<&Object> {
+    fn custom_resource_for(&self, namespace: &str, selector: &Selector) -> bool {
         let values = selector.match_labels.values().chain(
             selector
                 .expressions
@@ -708,8 +723,8 @@ impl Index {
         );
         for v in values {
             let key = (namespace.to_string(), v.clone());
-            if let Some(&id) = self.custom_by_name.get(&key).and_then(|ids| ids.first()) {
-                return Some(self.get(id));
+            if self.custom_by_name.contains_key(&key) {
+                return true;
             }
         }
         let all = self
@@ -718,63 +733,53 @@ impl Index {
             .map_or(&[][..], |v| v.as_slice());
         self.candidates(namespace, selector, &self.custom_by_label, all)
             .iter()
-            .map(|&c| self.get(c))
-            .find(|o| selector.matches(&o.labels))
+            .any(|&c| selector.matches(&self.get(c).labels))
     }
 
-    /// The CustomResourceDefinition whose controller probably sets a label `selector` asks
-    /// for at run time, although no pod template carries it: a controller labels pods under
+    /// Whether the controller of a CustomResourceDefinition of the inputs probably sets a
+    /// label `selector` asks for at run time, although no pod template carries it: a controller labels pods under
     /// the domain of the API group it serves (Longhorn's manager adds
     /// `longhorn.io/admission-webhook` to its own pod once it runs the webhook). Such a label
     /// is a key of the selector that no pod template of `namespace` carries at all, under the
     /// domain of a group a CRD of the inputs defines (`longhorn.io`, `recurring-job.longhorn.io`
     /// for `longhorn.io`; `cnpg.io` for `postgresql.cnpg.io`). The rest of the selector must
     /// still select a workload of the namespace, or be empty in a namespace that has
-    /// workloads, for the pods to be there. Returns the label key and the CRD.
-    pub fn labelled_by_controller<'a>(
-        &'a self,
-        namespace: &str,
-        selector: &'a Selector,
-    ) -> Option<(&'a str, &'a Object)> {
+    /// workloads, for the pods to be there.
+    fn labelled_by_controller(&self, namespace: &str, selector: &Selector) -> bool {
         if self.crd_groups.is_empty() {
-            return None;
+            return false;
         }
-        let runtime = |key: &str| -> Option<ObjectId> {
-            let (prefix, _) = key.split_once('/')?;
-            if self
-                .pod_label_keys
-                .contains(&(namespace.to_string(), key.to_string()))
-            {
-                return None;
-            }
-            self.crd_groups
-                .iter()
-                .find(|(group, _)| same_domain(prefix, group))
-                .map(|&(_, id)| id)
+        let runtime = |key: &str| {
+            key.split_once('/').is_some_and(|(prefix, _)| {
+                !self
+                    .pod_label_keys
+                    .contains(&(namespace.to_string(), key.to_string()))
+                    && self.crd_groups.iter().any(|g| same_domain(prefix, g))
+            })
         };
-        let mut found = None;
+        let mut found = false;
         let mut rest = Selector::default();
         for (k, v) in &selector.match_labels {
-            match runtime(k) {
-                Some(crd) => found = found.or(Some((k.as_str(), crd))),
-                None => rest.match_labels.insert(k.clone(), v.clone()),
+            if runtime(k) {
+                found = true;
+            } else {
+                rest.match_labels.insert(k.clone(), v.clone());
             }
         }
         for r in &selector.expressions {
             // `NotIn` and `DoesNotExist` hold for pods without the label anyway.
-            let asks = matches!(r.operator, Operator::In | Operator::Exists);
-            match runtime(&r.key).filter(|_| asks) {
-                Some(crd) => found = found.or(Some((r.key.as_str(), crd))),
-                None => rest.expressions.push(r.clone()),
+            if matches!(r.operator, Operator::In | Operator::Exists) && runtime(&r.key) {
+                found = true;
+            } else {
+                rest.expressions.push(r.clone());
             }
         }
-        let (key, crd) = found?;
-        let pods_there = if rest.is_empty() {
-            !self.workloads_in(namespace).is_empty()
-        } else {
-            !self.select(namespace, &rest).is_empty()
-        };
-        pods_there.then(|| (key, self.get(crd)))
+        found
+            && if rest.is_empty() {
+                !self.workloads_in(namespace).is_empty()
+            } else {
+                !self.select(namespace, &rest).is_empty()
+            }
     }
 
     /// HorizontalPodAutoscalers in the workload's namespace that target it by kind and name

@@ -115,20 +115,11 @@ impl Rule for PdbMatchesNothing {
         }
         let name = obj.display_name();
         let ns = obj.namespace().unwrap_or("default");
-        // Pods an operator creates for a custom resource of the inputs are not in any
-        // workload's template; a budget for them is not reported.
+        // Pods the inputs show no template for (an operator's, labelled at run time or at
+        // build time) do not make a budget for them wrong.
         let v1beta1 = obj.api_version.value == "policy/v1beta1";
         if let Some(s) = &pdb.selector {
-            if !(v1beta1 && s.value.is_empty())
-                && (cx.index.custom_resource_for(ns, &s.value).is_some()
-                    || cx.index.labelled_by_controller(ns, &s.value).is_some()
-                    || obj
-                        .key
-                        .name
-                        .as_deref()
-                        .and_then(|n| cx.index.unlabelled_namesake(ns, n))
-                        .is_some())
-            {
+            if !(v1beta1 && s.value.is_empty()) && cx.index.pods_made_elsewhere(obj, &s.value) {
                 return;
             }
         }

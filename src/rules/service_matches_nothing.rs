@@ -124,19 +124,9 @@ impl Rule for ServiceMatchesNothing {
         }
         let ns = obj.namespace().unwrap_or("default");
         let wanted = &selector.value;
-        // Pods an operator creates for a custom resource of the inputs are not in any
-        // workload's template; a Service for them is not reported.
-        if cx.index.custom_resource_for(ns, wanted).is_some() {
-            return;
-        }
-        // Nor when the controller of a CRD of the inputs labels the pods at run time.
-        if cx.index.labelled_by_controller(ns, wanted).is_some() {
-            return;
-        }
-        // Nor when a workload of its name has no labels yet: a kustomize base, whose labels
-        // are added at build time.
-        let name = obj.key.name.as_deref();
-        if name.is_some_and(|n| cx.index.unlabelled_namesake(ns, n).is_some()) {
+        // Pods the inputs show no template for (an operator's, labelled at run time or at
+        // build time) do not make a Service for them wrong.
+        if cx.index.pods_made_elsewhere(obj, wanted) {
             return;
         }
         let wanted = wanted.describe();
