@@ -599,14 +599,12 @@ impl Index {
     /// it is merged into.
     pub fn bases_of<'a>(&'a self, fragment: &'a Object) -> impl Iterator<Item = &'a Object> {
         let ns = fragment.namespace().unwrap_or_default();
-        let name = fragment.key.name.as_deref().unwrap_or_default();
-        self.same_identity(ns, &fragment.kind.value, name)
-            .filter(move |o| {
-                o.id != fragment.id
-                    && o.key.name.is_some()
-                    && o.workload()
-                        .is_some_and(|w| !w.template.containers.is_empty())
-            })
+        fragment
+            .key
+            .name
+            .iter()
+            .flat_map(move |name| self.same_identity(ns, &fragment.kind.value, name))
+            .filter(move |o| o.id != fragment.id && o.workload().is_some_and(|w| !w.is_fragment()))
     }
 
     /// Whether a workload of `namespace` named `name` carries no labels at all (no template

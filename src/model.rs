@@ -296,6 +296,16 @@ pub struct Service {
     pub selector: Option<Spanned<Selector>>,
 }
 
+impl Workload {
+    /// Whether the workload is a fragment rather than an object the API server would accept:
+    /// its pod template has no containers, as in a kustomize patch that only sets `replicas`
+    /// or a `nodeSelector`. The base it is merged into decides its labels, spreading and
+    /// replica count, so the rules that judge what is absent stay silent on it.
+    pub fn is_fragment(&self) -> bool {
+        self.template.containers.is_empty()
+    }
+}
+
 impl PodTemplate {
     /// Whether two pods of this template can never share a node: a container binds a host
     /// port (a `hostPort`, or any container port with `hostNetwork: true`, where host ports

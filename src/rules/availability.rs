@@ -133,14 +133,6 @@ pub fn strategy_type<'a>(obj: &'a Object, w: &'a Workload) -> &'a str {
     }
 }
 
-/// Whether the workload is a fragment rather than an object the API server would accept: its
-/// pod template has no containers, as in a kustomize patch that only sets `replicas` or a
-/// `nodeSelector`. The base it is merged into decides spreading and the replica count, so the
-/// rules that judge what is absent stay silent.
-pub fn is_fragment(w: &Workload) -> bool {
-    w.template.containers.is_empty()
-}
-
 /// `Deployment web`.
 pub fn workload_ref(obj: &Object) -> String {
     format!("{} {}", obj.kind.value, obj.display_name())

@@ -1,7 +1,6 @@
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::Object;
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::is_fragment;
 use crate::yaml::scalar::flow_scalar;
 
 pub static META: RuleMeta = RuleMeta {
@@ -98,7 +97,7 @@ impl Rule for MissingPdb {
         }
         // A fragment (a kustomize patch raising `replicas`) has the labels, and so the
         // budgets, of the base it is merged into: judge those, and stay silent without one.
-        let base = if is_fragment(w) {
+        let base = if w.is_fragment() {
             let bases: Vec<&Object> = cx.index.bases_of(obj).collect();
             if bases.is_empty() || bases.iter().any(|b| !cx.index.pdbs_for(b).is_empty()) {
                 return;

@@ -3,7 +3,7 @@ use crate::index::REPLICATED_KINDS;
 use crate::model::Object;
 use crate::rule::{Context, Rule, RuleMeta};
 use crate::rules::availability::{
-    is_fragment, running, suggested_selector, template_span, workload_ref, HOSTNAME_KEY, ZONE_KEYS,
+    running, suggested_selector, template_span, workload_ref, HOSTNAME_KEY, ZONE_KEYS,
 };
 
 pub static META: RuleMeta = RuleMeta {
@@ -82,7 +82,7 @@ impl Rule for MissingPodAntiAffinity {
     }
 
     fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(w) = obj.workload().filter(|w| !is_fragment(w)) else {
+        let Some(w) = obj.workload().filter(|w| !w.is_fragment()) else {
             return;
         };
         let Some(count) = running(obj, cx.index) else {

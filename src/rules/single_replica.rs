@@ -2,7 +2,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::index::REPLICATED_KINDS;
 use crate::model::Object;
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::{is_fragment, running, workload_ref};
+use crate::rules::availability::{running, workload_ref};
 
 pub static META: RuleMeta = RuleMeta {
     id: "single-replica",
@@ -78,7 +78,7 @@ impl Rule for SingleReplica {
         }
         // A patch without replicas leaves the count to its base.
         let unwritten = count.replicas.is_none() && count.hpa.is_none();
-        if unwritten && obj.workload().is_some_and(is_fragment) {
+        if unwritten && obj.workload().is_some_and(|w| w.is_fragment()) {
             return;
         }
         let suggested = cx.settings.zones.max(2);

@@ -2,7 +2,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::index::REPLICATED_KINDS;
 use crate::model::{Object, SpreadTerm};
 use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::{is_fragment, running, suggested_selector, workload_ref};
+use crate::rules::availability::{running, suggested_selector, workload_ref};
 use crate::selector::{Labels, Selector};
 use crate::span::{Pos, Span};
 
@@ -88,7 +88,7 @@ impl Rule for SpreadSelectorMismatch {
     }
 
     fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(w) = obj.workload().filter(|w| !is_fragment(w)) else {
+        let Some(w) = obj.workload().filter(|w| !w.is_fragment()) else {
             return;
         };
         if running(obj, cx.index).is_none() {
