@@ -11,7 +11,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use kube_contract::engine;
-use kube_contract::settings::Settings;
+use kube_contract::rule::settings::Settings;
 use kube_contract::source::{self, Filters, Input};
 
 fn files_under(dir: &Path) -> Vec<Input> {

@@ -3,127 +3,25 @@
 //!
 //! Both are read while a file is loaded — comments are not in the tree, and the text is
 //! dropped once the file is read — and carried with the file's results. Once every rule has
-//! run, [`apply`] moves the findings they cover to the report's `suppressed` list and checks
-//! the suppressions themselves: an id that silenced nothing is an `unused-suppression` (only
-//! when its rule ran), an id that names no rule an `unknown-rule`.
+//! run, [`apply`] moves the findings they cover to the report's `suppressed` list and records
+//! which ids silenced something; the `unused-suppression` and `unknown-rule` rules then judge
+//! the suppressions themselves (their suppressions hook).
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, FileId, ObjectKey};
+use crate::base::diagnostic::{Diagnostic, FileId};
+use crate::base::span::{line_text, Pos, Span};
 use crate::model::{Object, Spanned};
-use crate::rule::RuleMeta;
-use crate::rules::{self, parse_error, unknown_rule, unused_suppression};
-use crate::settings::Settings;
-use crate::span::{line_text, Pos, Span};
+pub use crate::rule::suppression::{
+    Entry, Origin, Scope, Suppressed, Suppression, IGNORE_ANNOTATION, REASON_ANNOTATION,
+};
+use crate::rules::parse_error;
 use crate::yaml::{Chunk, Tree};
 
-/// Comma-separated rule ids whose findings on the object are silenced.
-pub const IGNORE_ANNOTATION: &str = "kube-contract.io/ignore";
-/// Why, shown with every finding the annotation silences.
-pub const REASON_ANNOTATION: &str = "kube-contract.io/ignore-reason";
 /// What a suppression comment starts with, after `#`.
 const DIRECTIVE: &str = "kube-contract:";
 const SYNTAX: &str = "# kube-contract: ignore[rule-a, rule-b] reason";
-
-/// Where a suppression is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
-    Comment,
-    Annotation,
-}
-
-impl Origin {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Origin::Comment => "comment",
-            Origin::Annotation => "annotation",
-        }
-    }
-}
-
-/// What a suppression covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// A comment after content: findings starting on its line or the next one.
-    Trailing { line: u32 },
-    /// A comment on a line of its own: findings starting on the next line that is not a
-    /// comment.
-    Above { line: u32, target: u32 },
-    /// A comment before the first content line of a document: the whole document.
-    Document { first: u32, last: u32 },
-    /// An annotation: findings inside the object's text.
-    Object(Span),
-}
-
-impl Scope {
-    fn covers(&self, d: &Diagnostic) -> bool {
-        let line = d.span.start.line;
-        match *self {
-            Scope::Trailing { line: l } => line == l || line == l.saturating_add(1),
-            Scope::Above { line: l, target } => (l..=target).contains(&line),
-            Scope::Document { first, last } => (first..=last).contains(&line),
-            Scope::Object(span) => span.start <= d.span.start && d.span.start <= span.end,
-        }
-    }
-
-    /// Narrower scopes first: they give the reason shown with a finding two suppressions cover.
-    fn breadth(&self) -> (u8, u32) {
-        match *self {
-            Scope::Trailing { .. } => (0, 1),
-            Scope::Above { line, target } => (0, target.saturating_sub(line)),
-            Scope::Document { first, last } => (1, last.saturating_sub(first)),
-            Scope::Object(span) => (2, span.end.line.saturating_sub(span.start.line)),
-        }
-    }
-
-    /// "on line 14", for messages.
-    fn describe(&self, object: Option<&ObjectKey>) -> String {
-        match *self {
-            Scope::Trailing { line } => format!("on line {line} or {}", line.saturating_add(1)),
-            Scope::Above { target, .. } => format!("on line {target}"),
-            Scope::Document { first, last } => {
-                format!("in this document (lines {first}–{last})")
-            }
-            Scope::Object(_) => match object {
-                Some(o) => format!("on {o}"),
-                None => "on this object".to_string(),
-            },
-        }
-    }
-}
-
-/// One rule id of a suppression, with its position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub id: String,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone)]
-pub struct Suppression {
-    pub file: FileId,
-    pub origin: Origin,
-    /// The comment (from `#`), or the annotation's value.
-    pub span: Span,
-    pub scope: Scope,
-    pub entries: Vec<Entry>,
-    pub reason: Option<String>,
-    pub template: Option<Arc<str>>,
-    pub object: Option<Arc<ObjectKey>>,
-    /// Why the suppression could not be read; it then has no entries.
-    pub malformed: Option<String>,
-}
-
-/// A finding a suppression silenced.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Suppressed {
-    pub diagnostic: Diagnostic,
-    pub origin: Origin,
-    /// Where the suppression is (same file as the finding).
-    pub span: Span,
-    pub reason: Option<String>,
-}
 
 /// Splits a list of rule ids written as `a, b` or `a b`.
 fn split_ids(text: &str) -> impl Iterator<Item = (usize, &str)> {
@@ -418,117 +316,15 @@ pub fn from_annotations(obj: &Object, chunk: &Chunk<'_>, out: &mut Vec<Suppressi
     }
 }
 
-fn finding(meta: &RuleMeta, s: &Suppression, span: Span, message: String) -> Diagnostic {
-    Diagnostic {
-        rule: meta.id,
-        severity: meta.severity,
-        message,
-        help: None,
-        file: s.file,
-        span,
-        template: s.template.clone(),
-        object: s.object.clone(),
-        related: Vec::new(),
-    }
-}
-
-fn where_written(s: &Suppression) -> &'static str {
-    match s.origin {
-        Origin::Comment => "in this suppression comment",
-        Origin::Annotation => "in the `kube-contract.io/ignore` annotation",
-    }
-}
-
-/// What to do about an id that silenced nothing.
-fn unused_help(s: &Suppression, id: &str) -> String {
-    if id == parse_error::META.id {
-        return "a parse error cannot be suppressed: the document was never linted, so a \
-                silenced error would hide everything in it; fix the document, or leave the file \
-                out with `--exclude` or `exclude:` in the configuration"
-            .to_string();
-    }
-    let remove = if s.entries.len() > 1 {
-        format!("remove `{id}` from the list: there is nothing for it to silence")
-    } else {
-        match s.origin {
-            Origin::Comment => "remove the comment: there is nothing for it to silence".to_string(),
-            Origin::Annotation => format!(
-                "remove the `{IGNORE_ANNOTATION}` annotation (and `{REASON_ANNOTATION}`): there \
-                 is nothing for it to silence"
-            ),
-        }
-    };
-    let placement = match s.scope {
-        Scope::Trailing { .. } | Scope::Above { .. } => {
-            "; if the finding is on another line, move the comment onto that line or the line \
-             above it"
-        }
-        Scope::Document { .. } | Scope::Object(_) => "",
-    };
-    format!("{remove}{placement}")
-}
-
-/// The checks of the suppressions themselves, after [`apply`] recorded which ids were used.
-fn check(
-    suppressions: &[Suppression],
-    used: &[Vec<bool>],
-    settings: &Settings,
-    out: &mut Vec<Diagnostic>,
-) {
-    for (s, used) in suppressions.iter().zip(used) {
-        if let Some(why) = &s.malformed {
-            let example = match s.origin {
-                Origin::Comment => {
-                    "e.g. `# kube-contract: ignore[missing-readiness-probe] the mesh probes it`"
-                }
-                Origin::Annotation => {
-                    "e.g. `kube-contract.io/ignore: \"missing-readiness-probe,missing-liveness-probe\"`"
-                }
-            };
-            out.push(finding(&unused_suppression::META, s, s.span, why.clone()).help(example));
-            continue;
-        }
-        for (entry, &was_used) in s.entries.iter().zip(used) {
-            if rules::find(&entry.id).is_none() {
-                let d = finding(
-                    &unknown_rule::META,
-                    s,
-                    entry.span,
-                    format!("unknown rule `{}` {}", entry.id, where_written(s)),
-                );
-                out.push(match unknown_rule::closest(&entry.id) {
-                    Some(known) => d.help(format!("did you mean `{known}`?")),
-                    None => d.help("use a rule id that `kube-contract rules` lists"),
-                });
-            } else if !was_used && settings.enabled(&entry.id) {
-                out.push(
-                    finding(
-                        &unused_suppression::META,
-                        s,
-                        entry.span,
-                        format!(
-                            "suppression of `{}` is unused: the rule reports nothing {}",
-                            entry.id,
-                            s.scope.describe(s.object.as_deref())
-                        ),
-                    )
-                    .help(unused_help(s, &entry.id)),
-                );
-            }
-        }
-    }
-}
-
 /// Moves the findings that a suppression covers out of `diagnostics` (order kept) and returns
-/// them, then appends the findings about the suppressions themselves (rules not enabled are
-/// left out, configured severities applied).
+/// them, with which ids of each suppression silenced something (parallel to `suppressions`,
+/// then to each one's entries): what the suppressions hook of the rules judges.
 pub fn apply(
     diagnostics: &mut Vec<Diagnostic>,
     suppressions: &[Suppression],
-    settings: &Settings,
-) -> Vec<Suppressed> {
+) -> (Vec<Suppressed>, Vec<Vec<bool>>) {
     if suppressions.is_empty() {
-        return Vec::new();
+        return (Vec::new(), Vec::new());
     }
     let mut by_file: HashMap<FileId, Vec<usize>> = HashMap::new();
     for (i, s) in suppressions.iter().enumerate() {
@@ -574,16 +370,8 @@ pub fn apply(
             None => kept.push(d),
         }
     }
-    let mut found = Vec::new();
-    check(suppressions, &used, settings, &mut found);
-    for mut d in found {
-        if settings.enabled(d.rule) {
-            d.severity = settings.severity(d.rule, d.severity);
-            kept.push(d);
-        }
-    }
     *diagnostics = kept;
-    silenced
+    (silenced, used)
 }
 
 #[cfg(test)]

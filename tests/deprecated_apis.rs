@@ -5,9 +5,9 @@
 
 mod common;
 
-use kube_contract::deprecated_apis::{self, ApiRow};
-use kube_contract::kube_version::KubeVersion;
-use kube_contract::settings::Settings;
+use kube_contract::base::kube_version::KubeVersion;
+use kube_contract::rule::deprecated_apis::{self, ApiRow};
+use kube_contract::rule::settings::Settings;
 
 /// The rule ids that fire on the row's manifest at `target`, with their positions.
 fn fired(text: &str, target: KubeVersion) -> Vec<(&'static str, u32, u32)> {

@@ -3,9 +3,10 @@
 
 mod common;
 
-use kube_contract::docs;
+use kube_contract::output::docs;
+use kube_contract::rule::settings::Settings;
+use kube_contract::rule::Hook;
 use kube_contract::rules;
-use kube_contract::settings::Settings;
 
 #[test]
 fn docs_are_fresh() {
@@ -105,13 +106,13 @@ fn registry_invariants() {
 }
 
 /// The docs' Example fires the rule and its Use instead does not. Each rule runs alone,
-/// except the rules the loader and the engine report (no kinds): `unused-suppression` judges
-/// the other rules' findings, so those run with every rule.
+/// except the document and suppressions hooks: `unused-suppression` judges the other rules'
+/// findings, so those run with every rule.
 #[test]
 fn doc_examples_fire_and_use_instead_does_not() {
     for m in rules::all_metas() {
         let mut settings = Settings::default();
-        if !m.kinds.is_empty() {
+        if !matches!(m.hook, Hook::Document | Hook::Suppressions) {
             settings.select.insert(m.id.to_string());
         }
         let fired = |text: &str| {

@@ -9,13 +9,13 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use kube_contract::diagnostic::{Related, Severity};
+use kube_contract::base::diagnostic::{Related, Severity};
+use kube_contract::base::span::{Pos, Span};
 use kube_contract::engine::{self, Report};
 use kube_contract::output::{github, json, junit, sarif};
+use kube_contract::rule::settings::Settings;
 use kube_contract::rules;
-use kube_contract::settings::Settings;
 use kube_contract::source::{self, Filters};
-use kube_contract::span::{Pos, Span};
 use serde_json::Value;
 
 /// The working directory every test pretends to run in: the repository root.
@@ -207,7 +207,7 @@ fn sarif_rules_come_from_the_rule_metadata() {
         assert_eq!(r["defaultConfiguration"]["level"], level);
         assert_eq!(
             r["help"]["markdown"],
-            kube_contract::docs::rule_page(m).as_str()
+            kube_contract::output::docs::rule_page(m).as_str()
         );
     }
     for result in run["results"].as_array().expect("results") {

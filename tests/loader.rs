@@ -3,9 +3,9 @@
 
 mod common;
 
-use kube_contract::diagnostic::Diagnostic;
+use kube_contract::base::diagnostic::Diagnostic;
 use kube_contract::engine::Report;
-use kube_contract::settings::Settings;
+use kube_contract::rule::settings::Settings;
 
 fn lint_input(name: &str) -> Report {
     common::lint(

@@ -5,7 +5,7 @@
 mod common;
 
 use kube_contract::engine::Report;
-use kube_contract::settings::Settings;
+use kube_contract::rule::settings::Settings;
 use kube_contract::suppress::Origin;
 
 /// Rules these fixtures do not exercise: their Deployments are not meant to satisfy the
@@ -163,12 +163,12 @@ fn suppression_findings_take_the_configured_severity() {
     let mut s = Settings::default();
     s.severities.insert(
         "unused-suppression".into(),
-        Some(kube_contract::diagnostic::Severity::Error),
+        Some(kube_contract::base::diagnostic::Severity::Error),
     );
     let r = lint("suppress-helm.yaml", &s);
     assert_eq!(
         r.diagnostics[0].severity,
-        kube_contract::diagnostic::Severity::Error
+        kube_contract::base::diagnostic::Severity::Error
     );
     s.severities.insert("unused-suppression".into(), None);
     assert!(lint("suppress-helm.yaml", &s).diagnostics.is_empty());

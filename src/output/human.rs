@@ -1,12 +1,16 @@
 //! `--format human`: source lines with a marker under the span, rule id, message and help,
 //! then a summary. Rendered with miette; colour only on a terminal, and never with NO_COLOR.
 
-use std::borrow::Cow;
 use std::fmt::{self, Display};
+use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
+use crate::base::span::{Pos, Span};
 use crate::engine::Report;
 use crate::output::counts;
 
@@ -21,7 +25,7 @@ pub struct Options {
 
 struct Related {
     message: String,
-    source: Option<NamedSource<String>>,
+    source: Option<Window>,
     label: Option<LabeledSpan>,
 }
 
@@ -57,7 +61,7 @@ impl miette::Diagnostic for Related {
 
 struct Finding<'a> {
     d: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<Window>,
     label: Option<LabeledSpan>,
     related: Vec<Related>,
 }
@@ -117,29 +121,139 @@ impl miette::Diagnostic for Finding<'_> {
     }
 }
 
-/// Caches the text of the file being rendered (findings are sorted by file).
-struct Sources<'a> {
-    report: &'a Report,
-    current: Option<(u32, Option<String>)>,
+/// A file's text with the byte offset of each line, computed once per file.
+struct Lines {
+    text: Arc<str>,
+    starts: Vec<usize>,
 }
 
-impl Sources<'_> {
-    fn get(&mut self, file: u32) -> Option<String> {
-        if self.current.as_ref().map(|c| c.0) != Some(file) {
-            let text = self.report.source(file).map(Cow::into_owned);
-            self.current = Some((file, text));
+impl Lines {
+    fn new(text: Arc<str>) -> Lines {
+        let starts = std::iter::once(0)
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// The text of 1-based line `line` (without its line break), and where it starts.
+    fn line(&self, line: u32) -> Option<(usize, &str)> {
+        let i = (line as usize).checked_sub(1)?;
+        let start = *self.starts.get(i)?;
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.text.len(), |n| n.saturating_sub(1));
+        let text = self.text.get(start..end)?;
+        Some((start, text.strip_suffix('\r').unwrap_or(text)))
+    }
+
+    /// Byte offset of a position, clamped to the end of its line and of the text.
+    fn offset(&self, pos: Pos) -> usize {
+        let Some((start, text)) = self.line(pos.line) else {
+            return self.text.len();
+        };
+        text.char_indices()
+            .nth(pos.column.saturating_sub(1) as usize)
+            .map_or(start + text.len(), |(i, _)| start + i)
+    }
+
+    /// The label of a span, cut at the end of its first line (as [`Span::first_line`]).
+    fn label(&self, span: Span, label: &str) -> LabeledSpan {
+        let end = if span.start.line == span.end.line {
+            span.end
+        } else {
+            let len = self
+                .line(span.start.line)
+                .map_or(span.start.column, |(_, l)| l.chars().count() as u32);
+            Pos {
+                line: span.start.line,
+                column: (len + 1).max(span.start.column + 1),
+            }
+        };
+        let start = self.offset(span.start);
+        let end = self.offset(end).max(start);
+        let len = end
+            .saturating_sub(start)
+            .max(usize::from(start < self.text.len()));
+        LabeledSpan::new(Some(label.to_string()), start, len)
+    }
+
+    /// The lines around `line` that a report shows, as a source for it.
+    fn window(&self, name: &str, line: u32) -> Window {
+        let first = (line as usize).saturating_sub(1 + WINDOW_LINES);
+        let last = (line as usize).saturating_add(WINDOW_LINES);
+        let start = self.starts.get(first).copied().unwrap_or(self.text.len());
+        let end = self.starts.get(last).copied().unwrap_or(self.text.len());
+        Window {
+            name: name.to_string(),
+            text: Arc::clone(&self.text),
+            start,
+            end: end.max(start),
+            first_line: first,
         }
-        self.current.as_ref().and_then(|c| c.1.clone())
     }
 }
 
-fn label_for(text: &str, span: crate::span::Span, label: &str) -> LabeledSpan {
-    let range = span.first_line(text).byte_range(text);
-    let len = range
-        .end
-        .saturating_sub(range.start)
-        .max(usize::from(range.start < text.len()));
-    LabeledSpan::new(Some(label.to_string()), range.start, len)
+/// Lines shown around a label are one before and one after (`with_context_lines(1)`); the
+/// window keeps a margin beyond that.
+const WINDOW_LINES: usize = 3;
+
+/// A few lines of a file, as miette's source: the report library scans a source from its
+/// start for every label, so each finding gets only the lines it shows, with their offsets
+/// and line numbers in the whole file. Rendering stays linear in findings.
+struct Window {
+    name: String,
+    text: Arc<str>,
+    start: usize,
+    end: usize,
+    /// 0-based line number of `start`.
+    first_line: usize,
+}
+
+impl SourceCode for Window {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let local_text = self.text.get(self.start..self.end).unwrap_or("");
+        let local = SourceSpan::new(span.offset().saturating_sub(self.start).into(), span.len());
+        let inner = local_text.read_span(&local, before, after)?;
+        let shifted = SourceSpan::new(
+            (inner.span().offset() + self.start).into(),
+            inner.span().len(),
+        );
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            shifted,
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// Keeps the line table of the file being rendered (findings are sorted by file).
+struct Sources<'a> {
+    report: &'a Report,
+    current: Option<(u32, Option<Arc<Lines>>)>,
+}
+
+impl Sources<'_> {
+    fn get(&mut self, file: u32) -> Option<Arc<Lines>> {
+        if self.current.as_ref().map(|c| c.0) != Some(file) {
+            let lines = self
+                .report
+                .sources
+                .get(file as usize)
+                .and_then(Option::as_ref)
+                .map(|t| Arc::new(Lines::new(Arc::clone(t))));
+            self.current = Some((file, lines));
+        }
+        self.current.as_ref().and_then(|c| c.1.clone())
+    }
 }
 
 fn short_label(d: &Diagnostic) -> String {
@@ -170,9 +284,7 @@ pub fn render(report: &Report, opts: &Options) -> String {
             None => report.file_name(d.file).to_string(),
         };
         let text = sources.get(d.file);
-        let label = text
-            .as_deref()
-            .map(|t| label_for(t, d.span, &short_label(d)));
+        let label = text.as_deref().map(|t| t.label(d.span, &short_label(d)));
         let related = d
             .related
             .iter()
@@ -180,19 +292,23 @@ pub fn render(report: &Report, opts: &Options) -> String {
                 let rtext = if r.file == d.file {
                     text.clone()
                 } else {
-                    report.source(r.file).map(Cow::into_owned)
+                    report
+                        .sources
+                        .get(r.file as usize)
+                        .and_then(Option::as_ref)
+                        .map(|t| Arc::new(Lines::new(Arc::clone(t))))
                 };
                 Related {
                     message: r.message.clone(),
-                    label: rtext.as_deref().map(|t| label_for(t, r.span, "related")),
-                    source: rtext.map(|t| NamedSource::new(report.file_name(r.file), t)),
+                    label: rtext.as_deref().map(|t| t.label(r.span, "related")),
+                    source: rtext.map(|t| t.window(report.file_name(r.file), r.span.start.line)),
                 }
             })
             .collect();
         let finding = Finding {
             d,
             label,
-            source: text.map(|t| NamedSource::new(&name, t)),
+            source: text.map(|t| t.window(&name, d.span.start.line)),
             related,
         };
         let mut block = String::new();

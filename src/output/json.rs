@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::diagnostic::{Diagnostic, ObjectKey};
+use crate::base::diagnostic::{Diagnostic, ObjectKey};
 use crate::engine::Report;
 use crate::output::counts;
 
@@ -69,7 +69,7 @@ struct JsonDiagnostic<'a> {
     related: Vec<JsonRelated<'a>>,
 }
 
-fn location<'a>(report: &'a Report, file: u32, span: crate::span::Span) -> Location<'a> {
+fn location<'a>(report: &'a Report, file: u32, span: crate::base::span::Span) -> Location<'a> {
     Location {
         file: report.file_name(file),
         line: span.start.line,

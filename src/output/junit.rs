@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use crate::diagnostic::{Diagnostic, FileId};
+use crate::base::diagnostic::{Diagnostic, FileId};
 use crate::engine::{ListedObject, Report};
 use crate::output::sarif::{help_uri, qualified_name};
 use crate::rules::parse_error;

@@ -1,6 +1,8 @@
 //! Renderers. Each reads the [`Report`](crate::engine::Report) and the rule metadata; only
 //! `human` knows miette.
 
+pub mod docs;
+
 pub mod github;
 pub mod human;
 pub mod json;
@@ -9,7 +11,7 @@ pub mod sarif;
 
 use std::path::{Component, Path, PathBuf};
 
-use crate::diagnostic::Severity;
+use crate::base::diagnostic::Severity;
 use crate::engine::Report;
 
 /// Findings per severity.

@@ -10,13 +10,13 @@ use std::path::Path;
 
 use serde_json::{json, Map, Value};
 
-use crate::diagnostic::{Diagnostic, FileId, ObjectKey, Severity};
-use crate::docs;
+use crate::base::diagnostic::{Diagnostic, FileId, ObjectKey, Severity};
+use crate::base::span::Span;
 use crate::engine::Report;
+use crate::output::docs;
 use crate::output::{encode_uri_path, file_uri, place, Place};
 use crate::rule::RuleMeta;
 use crate::rules;
-use crate::span::Span;
 
 pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub const SRCROOT: &str = "%SRCROOT%";

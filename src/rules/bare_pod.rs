@@ -1,12 +1,12 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::Object;
-use crate::rule::{Context, Rule, RuleMeta};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "bare-pod",
     severity: Severity::Warning,
     summary: "A Pod is not managed by a controller",
-    kinds: &["Pod"],
+    hook: Hook::Object(Kinds::Only(&["Pod"])),
     what_it_does: "Reports a `Pod` written directly in the manifests, without \
 `metadata.ownerReferences`. Pods that are Helm hooks (annotation `helm.sh/hook`, such as \
 `helm test` pods) are not reported: Helm runs them to completion once and deletes them, they \
@@ -59,7 +59,7 @@ impl Rule for BarePod {
         &META
     }
 
-    fn check(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if obj.workload().is_none()
             || obj.has_owner_references
             || obj.annotations.iter().any(|(k, _)| k == "helm.sh/hook")
@@ -80,9 +80,7 @@ impl Rule for BarePod {
             .filter(|l| !l.is_empty())
             .unwrap_or_else(|| format!("app: {name}"));
         out.push(
-            obj.diag(
-                &META,
-                obj.kind.span,
+            META.at(obj, obj.kind.span,
                 format!(
                     "Pod {name} has no ownerReferences: no controller creates it again when a \
                      node drain evicts it or its node fails"

@@ -1,13 +1,13 @@
-use crate::deprecated_apis::{self, Status, KINDS};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::rule::deprecated_apis::{self, Status, KINDS};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::Object;
-use crate::rule::{Context, Rule, RuleMeta};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "deprecated-api",
     severity: Severity::Warning,
     summary: "The apiVersion is deprecated at the target Kubernetes release",
-    kinds: KINDS,
+    hook: Hook::Object(Kinds::Only(KINDS)),
     what_it_does: "Looks up each object's apiVersion and kind in kube-contract's table of \
 deprecated and removed Kubernetes APIs (every row is listed in \
 [docs/deprecated-apis.md](../deprecated-apis.md)) and reports the objects whose apiVersion is \
@@ -66,7 +66,7 @@ impl Rule for DeprecatedApi {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((table, row, target)) = deprecated_apis::lookup(obj, cx.settings) else {
             return;
         };
@@ -79,9 +79,7 @@ impl Rule for DeprecatedApi {
         };
         let replacement = table.replacement_at(row, target);
         out.push(
-            obj.diag(
-                &META,
-                obj.api_version.span,
+            META.at(obj, obj.api_version.span,
                 format!(
                     "{} `{}` uses {}, deprecated since Kubernetes {} and {removal} ({}): {}",
                     obj.kind.value,

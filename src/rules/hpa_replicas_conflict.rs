@@ -1,14 +1,14 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::index::REPLICATED_KINDS;
 use crate::model::{Object, Spec};
-use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::workload_ref;
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
+use crate::rules::support::availability::workload_ref;
 
 pub static META: RuleMeta = RuleMeta {
     id: "hpa-replicas-conflict",
     severity: Severity::Warning,
     summary: "A workload scaled by a HorizontalPodAutoscaler also sets spec.replicas",
-    kinds: REPLICATED_KINDS,
+    hook: Hook::Object(Kinds::Only(REPLICATED_KINDS)),
     what_it_does: "Reports `spec.replicas` on a Deployment, StatefulSet, ReplicaSet or \
 ReplicationController that a HorizontalPodAutoscaler (autoscaling/v1, v2, v2beta1 or v2beta2) \
 in the same namespace targets by `scaleTargetRef` kind and name. `replicas: 0` is not reported: \
@@ -90,7 +90,7 @@ impl Rule for HpaReplicasConflict {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.workload() else { return };
         let Some(replicas) = &w.replicas else { return };
         if replicas.value == 0 {
@@ -110,9 +110,7 @@ impl Rule for HpaReplicasConflict {
             _ => String::new(),
         };
         out.push(
-            obj.diag(
-                &META,
-                replicas.span,
+            META.at(obj, replicas.span,
                 format!(
                     "{} sets spec.replicas {} but HorizontalPodAutoscaler {} scales it{range}: \
                      every apply resets the replica count the autoscaler chose",

@@ -1,12 +1,12 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::{Container, Handler, IntOrString, Object, Probe, LONG_RUNNING_KINDS};
-use crate::rule::{Context, Rule, RuleMeta};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "identical-probes",
     severity: Severity::Warning,
     summary: "A container's livenessProbe is the same check with the same timing as its readinessProbe",
-    kinds: LONG_RUNNING_KINDS,
+    hook: Hook::Object(Kinds::Only(LONG_RUNNING_KINDS)),
     what_it_does: "Reports a container whose `livenessProbe` and `readinessProbe` run the same \
 check with the same timing. The same check means the same handler and target: the `exec` \
 command, the `httpGet` path, port, host and scheme, the `tcpSocket` port and host, or the `grpc` \
@@ -92,7 +92,7 @@ impl Rule for IdenticalProbes {
         &META
     }
 
-    fn check(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.workload() else { return };
         for c in w.template.long_running_containers() {
             let (Some(ready), Some(live)) = (&c.readiness_probe, &c.liveness_probe) else {
@@ -111,9 +111,7 @@ impl Rule for IdenticalProbes {
             }
             let [initial, period, timeout, failures] = t;
             out.push(
-                obj.diag(
-                    &META,
-                    live.span,
+                META.at(obj, live.span,
                     format!(
                         "the livenessProbe of container `{}` is the same check as its readinessProbe \
                          ({}) with the same timing (every {period}s, timeout {timeout}s, \

@@ -1,13 +1,13 @@
-//! `invalid-field-type`: emitted while reading the model, for a field of the wrong type.
+//! `invalid-field-type`: a field of the wrong type, as the model recorded it (document hook).
 
-use crate::diagnostic::Severity;
-use crate::rule::RuleMeta;
+use crate::base::diagnostic::{Diagnostic, Severity};
+use crate::rule::{Document, Hook, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "invalid-field-type",
     severity: Severity::Error,
     summary: "A field the contract reads has a value of the wrong type",
-    kinds: &[],
+    hook: Hook::Document,
     what_it_does: "Reports a field whose value Kubernetes cannot decode: `replicas: \"three\"`, \
 a quoted number where an integer is required (`replicas: \"3\"`), a label value that YAML \
 reads as a number or a boolean (`version: 1.0`, `enabled: yes`), a list where a mapping is \
@@ -39,3 +39,28 @@ spec:
         "https://yaml.org/type/bool.html",
     ],
 };
+
+pub struct InvalidFieldType;
+
+impl Rule for InvalidFieldType {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    /// The values the model could not decode, as it recorded them.
+    fn check_document(&self, doc: &Document<'_>, out: &mut Vec<Diagnostic>) {
+        for e in &doc.extracted.field_errors {
+            out.push(Diagnostic {
+                rule: META.id,
+                severity: META.severity,
+                message: e.message.clone(),
+                help: Some(e.help.clone()),
+                file: doc.file,
+                span: e.span,
+                template: doc.template.cloned(),
+                object: e.object.clone(),
+                related: Vec::new(),
+            });
+        }
+    }
+}

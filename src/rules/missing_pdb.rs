@@ -1,13 +1,13 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::Object;
-use crate::rule::{Context, Rule, RuleMeta};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 use crate::yaml::scalar::flow_scalar;
 
 pub static META: RuleMeta = RuleMeta {
     id: "missing-pdb",
     severity: Severity::Warning,
     summary: "A replicated Deployment or StatefulSet has no PodDisruptionBudget",
-    kinds: &["Deployment", "StatefulSet"],
+    hook: Hook::Object(Kinds::Only(&["Deployment", "StatefulSet"])),
     what_it_does: "Reports a Deployment or StatefulSet that runs at least two replicas when no \
 PodDisruptionBudget in its namespace selects the labels of its pod template. The replica count \
 is the effective one: `spec.replicas` (1 when absent), or the `minReplicas` of a \
@@ -87,7 +87,7 @@ impl Rule for MissingPdb {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.workload() else { return };
         let Some(replicas) = cx.index.effective_replicas(obj) else {
             return;
@@ -130,7 +130,7 @@ impl Rule for MissingPdb {
             Some(s) if !s.value.match_labels.is_empty() => &s.value.match_labels,
             _ => &w.template.labels,
         };
-        let mut d = obj.diag(&META, span, message).help(format!(
+        let mut d = META.at(obj, span, message).help(format!(
             "add a PodDisruptionBudget in the same namespace that selects these pods and lets \
              one be evicted at a time: `{{apiVersion: policy/v1, kind: PodDisruptionBudget, \
              metadata: {{name: {}}}, spec: {{maxUnavailable: 1, selector: {{matchLabels: {}}}}}}}`",

@@ -1,8 +1,8 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::index::REPLICATED_KINDS;
 use crate::model::Object;
-use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::{
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
+use crate::rules::support::availability::{
     running, suggested_selector, template_span, workload_ref, HOSTNAME_KEY, ZONE_KEYS,
 };
 
@@ -10,7 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "missing-pod-anti-affinity",
     severity: Severity::Warning,
     summary: "Nothing spreads a replicated workload's pods across nodes",
-    kinds: REPLICATED_KINDS,
+    hook: Hook::Object(Kinds::Only(REPLICATED_KINDS)),
     what_it_does: "Reports a Deployment, StatefulSet, ReplicaSet or ReplicationController that \
 runs 2 or more replicas (the effective count: `spec.replicas`, or an autoscaler's \
 `minReplicas`) when its pod template has no podAntiAffinity term (required or preferred) and no \
@@ -81,7 +81,7 @@ impl Rule for MissingPodAntiAffinity {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.workload().filter(|w| !w.is_fragment()) else {
             return;
         };
@@ -111,9 +111,7 @@ impl Rule for MissingPodAntiAffinity {
         }
         let (selector, note) = suggested_selector(obj, w);
         out.push(
-            obj.diag(
-                &META,
-                template_span(obj, w),
+            META.at(obj, template_span(obj, w),
                 format!(
                     "{} runs {} replicas ({}) and nothing spreads them across nodes: no \
                      podAntiAffinity term or topologySpreadConstraint has topologyKey {HOSTNAME_KEY}",

@@ -1,12 +1,12 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::{Container, ContainerPort, Handler, Object, Spec, LONG_RUNNING_KINDS};
-use crate::rule::{Context, Rule, RuleMeta};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "missing-prestop-sleep",
     severity: Severity::Warning,
     summary: "A container that serves traffic has no preStop hook that waits",
-    kinds: LONG_RUNNING_KINDS,
+    hook: Hook::Object(Kinds::Only(LONG_RUNNING_KINDS)),
     what_it_does: "Reports a container that serves traffic and has no preStop hook that waits \
 before the container gets SIGTERM. A container serves traffic when it declares `ports`, or when \
 a Service among the inputs selects its pod and no container of the pod declares a port (the \
@@ -99,7 +99,7 @@ impl Rule for MissingPrestopSleep {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.workload() else { return };
         let t = &w.template;
         let app_waits = t.containers.iter().any(|c| c.pre_stop_wait.is_some());
@@ -214,10 +214,7 @@ fn finding(obj: &Object, c: &Container, serves: &Serves<'_>) -> Diagnostic {
               terminationGracePeriodSeconds above the sleep plus the shutdown time"
             .to_string(),
     };
-    let mut d = obj
-        .diag(
-            &META,
-            span,
+    let mut d = META.at(obj, span,
             format!(
                 "{what} `{}` {why} but {hook}: it gets SIGTERM while load balancers still send \
                  it requests",

@@ -1,12 +1,12 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::{Object, LONG_RUNNING_KINDS};
-use crate::rule::{Context, Rule, RuleMeta};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "missing-readiness-probe",
     severity: Severity::Warning,
     summary: "A long-running container has no readinessProbe",
-    kinds: LONG_RUNNING_KINDS,
+    hook: Hook::Object(Kinds::Only(LONG_RUNNING_KINDS)),
     what_it_does: "Reports each container of a Pod, Deployment, StatefulSet, DaemonSet, \
 ReplicaSet or ReplicationController that has no `readinessProbe`. Sidecars (init containers \
 with `restartPolicy: Always`) are checked too; ordinary init containers, Jobs and CronJobs are \
@@ -62,14 +62,12 @@ impl Rule for MissingReadinessProbe {
         &META
     }
 
-    fn check(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.workload() else { return };
         for c in w.template.long_running_containers() {
             if c.readiness_probe.is_none() {
                 out.push(
-                    obj.diag(
-                        &META,
-                        c.span,
+                    META.at(obj, c.span,
                         format!(
                             "container `{}` of {} {} has no readinessProbe",
                             c.display_name(),

@@ -1,8 +1,8 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::index::REPLICATED_KINDS;
 use crate::model::Object;
-use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::{
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
+use crate::rules::support::availability::{
     running, suggested_selector, template_span, workload_ref, ZONE_KEY, ZONE_KEYS,
 };
 
@@ -10,7 +10,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "missing-zone-spread",
     severity: Severity::Warning,
     summary: "Nothing spreads a replicated workload's pods across zones",
-    kinds: REPLICATED_KINDS,
+    hook: Hook::Object(Kinds::Only(REPLICATED_KINDS)),
     what_it_does: "Reports a Deployment, StatefulSet, ReplicaSet or ReplicationController that \
 runs 2 or more replicas (the effective count: `spec.replicas`, or an autoscaler's \
 `minReplicas`) when its pod template has no podAntiAffinity term (required or preferred) and no \
@@ -92,7 +92,7 @@ impl Rule for MissingZoneSpread {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         if cx.settings.zones < 2 {
             return;
         }
@@ -120,9 +120,7 @@ impl Rule for MissingZoneSpread {
         }
         let (selector, note) = suggested_selector(obj, w);
         out.push(
-            obj.diag(
-                &META,
-                template_span(obj, w),
+            META.at(obj, template_span(obj, w),
                 format!(
                     "{} runs {} replicas ({}) and nothing spreads them across zones: no \
                      podAntiAffinity term or topologySpreadConstraint has topologyKey {}",

@@ -1,15 +1,15 @@
 use std::collections::{BTreeMap, HashSet};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::index::{identity, Identity, ObjectId};
 use crate::model::{Object, Spec};
-use crate::rule::{Context, Rule, RuleMeta};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "overlapping-pdbs",
     severity: Severity::Error,
     summary: "The pods of a workload are selected by more than one PodDisruptionBudget",
-    kinds: &["PodDisruptionBudget"],
+    hook: Hook::Object(Kinds::Only(&["PodDisruptionBudget"])),
     what_it_does: "Reports PodDisruptionBudgets whose selectors both match the pod template of \
 the same workload in their namespace (with `matchLabels` and `matchExpressions`; a \
 `policy/v1` budget with an empty selector `{}` matches every workload of its namespace). One \
@@ -112,7 +112,7 @@ impl Rule for OverlappingPdbs {
     /// input position), so a set of overlapping budgets is reported once, whichever workload
     /// revealed it. Workloads are grouped by the exact set of budgets that select them. The
     /// work is the sum, over workloads, of the budgets that select them: no pair scan.
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Spec::PodDisruptionBudget(_) = &obj.spec else {
             return;
         };
@@ -188,7 +188,7 @@ fn finding(obj: &Object, pdbs: &[&Object], workloads: &[&Object]) -> Diagnostic 
         "{budgets} select {pods}: the eviction API refuses to evict a pod covered by more than \
          one budget, so node drains stall"
     );
-    let mut d = obj.diag(&META, selector_span(obj), message).help(
+    let mut d = META.at(obj, selector_span(obj), message).help(
         "keep exactly one budget per pod: delete the broader budget, or narrow the selectors \
              so that each pod template matches only one of them (e.g. add the component's own \
              label, `app: web`, to each selector)",
@@ -219,7 +219,7 @@ fn finding(obj: &Object, pdbs: &[&Object], workloads: &[&Object]) -> Diagnostic 
     d
 }
 
-fn selector_span(pdb: &Object) -> crate::span::Span {
+fn selector_span(pdb: &Object) -> crate::base::span::Span {
     match &pdb.spec {
         Spec::PodDisruptionBudget(p) => p.selector.as_ref().map_or(pdb.name_span(), |s| s.span),
         _ => pdb.name_span(),

@@ -1,13 +1,14 @@
-//! `parse-error`: emitted by the loader for a document it cannot read.
+//! `parse-error`: a file or document that cannot be read (the document hook sees why).
 
-use crate::diagnostic::Severity;
-use crate::rule::RuleMeta;
+use crate::base::diagnostic::{Diagnostic, Severity};
+use crate::base::span::{Pos, Span};
+use crate::rule::{Document, Hook, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "parse-error",
     severity: Severity::Error,
     summary: "A file or document cannot be read as YAML or JSON",
-    kinds: &[],
+    hook: Hook::Document,
     what_it_does: "Reports a document that is not valid YAML (or JSON), a document with \
 unrendered Helm template syntax (`{{ … }}` outside strings), a file that is not UTF-8 text, \
 and a file that cannot be read. The finding points at the line and column where reading \
@@ -35,3 +36,35 @@ metadata:
         "https://helm.sh/docs/helm/helm_template/",
     ],
 };
+
+pub struct ParseError;
+
+impl Rule for ParseError {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    /// Where reading stopped. A broken document of a stream says that the others are linted; a
+    /// file that cannot be read or decoded at all has nothing else to say.
+    fn check_document(&self, doc: &Document<'_>, out: &mut Vec<Diagnostic>) {
+        let Err(e) = doc.tree else { return };
+        out.push(Diagnostic {
+            rule: META.id,
+            severity: META.severity,
+            message: e.message.clone(),
+            help: (!doc.whole_file)
+                .then(|| "the rest of this document is not linted; the other documents are".into()),
+            file: doc.file,
+            span: Span::new(
+                e.pos,
+                Pos {
+                    line: e.pos.line,
+                    column: e.pos.column.saturating_add(1),
+                },
+            ),
+            template: doc.template.cloned(),
+            object: None,
+            related: Vec::new(),
+        });
+    }
+}

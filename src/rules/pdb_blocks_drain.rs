@@ -1,15 +1,15 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use std::collections::HashMap;
 
 use crate::index::{identity, Identity, ReplicasOrigin};
 use crate::model::{Amount, IntOrString, Object, Spec};
-use crate::rule::{Context, Rule, RuleMeta};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "pdb-blocks-drain",
     severity: Severity::Error,
     summary: "A PodDisruptionBudget never allows an eviction, so node drains hang",
-    kinds: &["PodDisruptionBudget"],
+    hook: Hook::Object(Kinds::Only(&["PodDisruptionBudget"])),
     what_it_does: "Reports a PodDisruptionBudget whose budget can never allow a voluntary \
 eviction of the pods it covers:\n\n\
 - `maxUnavailable: 0` or `maxUnavailable: 0%`;\n\
@@ -114,7 +114,7 @@ impl Rule for PdbBlocksDrain {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Spec::PodDisruptionBudget(pdb) = &obj.spec else {
             return;
         };
@@ -156,7 +156,7 @@ impl Rule for PdbBlocksDrain {
             let help = "let one pod be evicted at a time: `maxUnavailable: 1` (the controller \
                         rounds a percentage up, so any percentage above 0% also allows one)";
             out.push(related(
-                obj.diag(&META, max.span, message).help(help),
+                META.at(obj, max.span, message).help(help),
                 &covered,
             ));
             return;
@@ -176,7 +176,7 @@ impl Rule for PdbBlocksDrain {
                          eviction of {}, so drains of their nodes hang",
                         describe(&covered, total)
                     );
-                    let d = obj.diag(&META, min.span, message).help(min_help(total));
+                    let d = META.at(obj, min.span, message).help(min_help(total));
                     out.push(related(d, &covered));
                     return;
                 }
@@ -199,7 +199,7 @@ impl Rule for PdbBlocksDrain {
                 ""
             }
         );
-        let d = obj.diag(&META, min.span, message).help(min_help(total));
+        let d = META.at(obj, min.span, message).help(min_help(total));
         out.push(related(d, &covered));
     }
 }

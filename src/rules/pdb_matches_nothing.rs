@@ -1,12 +1,12 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::{Object, Spec};
-use crate::rule::{Context, Rule, RuleMeta};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "pdb-matches-nothing",
     severity: Severity::Warning,
     summary: "A PodDisruptionBudget selects no pods of the manifests",
-    kinds: &["PodDisruptionBudget"],
+    hook: Hook::Object(Kinds::Only(&["PodDisruptionBudget"])),
     what_it_does: "Reports a PodDisruptionBudget whose selector matches the pod template labels \
 of no workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, \
 CronJob or bare Pod) in its own namespace. Selectors are matched with `matchLabels` and \
@@ -106,7 +106,7 @@ impl Rule for PdbMatchesNothing {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Spec::PodDisruptionBudget(pdb) = &obj.spec else {
             return;
         };
@@ -124,20 +124,14 @@ impl Rule for PdbMatchesNothing {
             }
         }
         let d = match &pdb.selector {
-            None => obj
-                .diag(
-                    &META,
-                    obj.name_span(),
+            None => META.at(obj, obj.name_span(),
                     format!("PodDisruptionBudget {name} has no selector, so it selects no pods"),
                 )
                 .help(
                     "add the labels of the pods to protect, as their workload's pod template \
                      carries them: `selector: {matchLabels: {app: web}}`",
                 ),
-            Some(s) if s.value.is_empty() && v1beta1 => obj
-                .diag(
-                    &META,
-                    s.span,
+            Some(s) if s.value.is_empty() && v1beta1 => META.at(obj, s.span,
                     format!(
                         "PodDisruptionBudget {name} has an empty selector, which selects no pods \
                          in policy/v1beta1"
@@ -148,10 +142,7 @@ impl Rule for PdbMatchesNothing {
                      {app: web}}`; only in `apiVersion: policy/v1` does `{}` select every pod \
                      of the namespace",
                 ),
-            Some(s) if s.value.is_empty() => obj
-                .diag(
-                    &META,
-                    s.span,
+            Some(s) if s.value.is_empty() => META.at(obj, s.span,
                     format!(
                         "PodDisruptionBudget {name} selects every pod of namespace {ns}, and no \
                          workload in namespace {ns} runs pods"
@@ -161,10 +152,7 @@ impl Rule for PdbMatchesNothing {
                     "put the budget in the namespace of the workload it protects, and select \
                      that workload's pod labels, e.g. `selector: {matchLabels: {app: web}}`",
                 ),
-            Some(s) => obj
-                .diag(
-                    &META,
-                    s.span,
+            Some(s) => META.at(obj, s.span,
                     format!(
                         "PodDisruptionBudget {name} selects no pods: no workload in namespace \
                          {ns} runs pods matching {}",

@@ -1,13 +1,13 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::{Object, LONG_RUNNING_KINDS};
-use crate::rule::{Context, Rule, RuleMeta, RuleOption};
-use crate::wait::{seconds, Wait};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta, RuleOption};
+use crate::model::wait::{seconds, Wait};
 
 pub static META: RuleMeta = RuleMeta {
     id: "prestop-exceeds-grace-period",
     severity: Severity::Error,
     summary: "A preStop sleep is not shorter than the pod's terminationGracePeriodSeconds",
-    kinds: LONG_RUNNING_KINDS,
+    hook: Hook::Object(Kinds::Only(LONG_RUNNING_KINDS)),
     what_it_does: "Compares the wait of each container's preStop hook with the pod's \
 `terminationGracePeriodSeconds` (30 when absent). It is an error when the wait is not shorter \
 than the grace period, and a warning (same rule) when it is shorter but leaves less than \
@@ -95,7 +95,7 @@ impl Rule for PrestopExceedsGracePeriod {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.workload() else { return };
         let t = &w.template;
         let grace = t.termination_grace_period.as_ref();
@@ -119,10 +119,7 @@ impl Rule for PrestopExceedsGracePeriod {
             let name = c.display_name();
             let d = match wait.value {
                 Wait::Unknown => continue,
-                Wait::Forever => obj
-                    .diag(
-                        &META,
-                        wait.span,
+                Wait::Forever => META.at(obj, wait.span,
                         format!(
                             "preStop sleep infinity of container `{name}` never ends: the kubelet \
                              kills the container when {grace_text} run out, and the application \
@@ -136,9 +133,7 @@ impl Rule for PrestopExceedsGracePeriod {
                     ),
                 Wait::Fixed(ms) if ms >= grace_ms => {
                     let suggested = ceil_seconds(ms).saturating_add(min_shutdown.max(30));
-                    obj.diag(
-                        &META,
-                        wait.span,
+                    META.at(obj, wait.span,
                         format!(
                             "preStop sleep {} of container `{name}` is not shorter than \
                              {grace_text}: the kubelet kills the container before the \
@@ -154,9 +149,7 @@ impl Rule for PrestopExceedsGracePeriod {
                 }
                 Wait::Fixed(ms) if grace_ms - ms < min_shutdown.saturating_mul(1000) => {
                     let suggested = ceil_seconds(ms).saturating_add(min_shutdown.max(30));
-                    obj.diag(
-                        &META,
-                        wait.span,
+                    META.at(obj, wait.span,
                         format!(
                             "preStop sleep {} of container `{name}` leaves {} of {grace_text} for \
                              the application's shutdown, less than min-shutdown-seconds {min_shutdown}s",

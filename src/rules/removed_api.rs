@@ -1,13 +1,13 @@
-use crate::deprecated_apis::{self, Status, KINDS};
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::rule::deprecated_apis::{self, Status, KINDS};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::Object;
-use crate::rule::{Context, Rule, RuleMeta};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "removed-api",
     severity: Severity::Error,
     summary: "The target Kubernetes release no longer serves this apiVersion for this kind",
-    kinds: KINDS,
+    hook: Hook::Object(Kinds::Only(KINDS)),
     what_it_does: "Looks up each object's apiVersion and kind in kube-contract's table of \
 deprecated and removed Kubernetes APIs (every row is listed in \
 [docs/deprecated-apis.md](../deprecated-apis.md)) and reports the objects whose apiVersion the \
@@ -62,7 +62,7 @@ impl Rule for RemovedApi {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some((table, row, target)) = deprecated_apis::lookup(obj, cx.settings) else {
             return;
         };
@@ -71,9 +71,7 @@ impl Rule for RemovedApi {
         };
         let replacement = table.replacement_at(row, target);
         out.push(
-            obj.diag(
-                &META,
-                obj.api_version.span,
+            META.at(obj, obj.api_version.span,
                 format!(
                     "{} `{}` uses {}, removed in Kubernetes {removed_in} ({}): {}",
                     obj.kind.value,

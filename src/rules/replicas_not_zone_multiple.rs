@@ -1,14 +1,14 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::index::REPLICATED_KINDS;
 use crate::model::Object;
-use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::{running, workload_ref};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
+use crate::rules::support::availability::{running, workload_ref};
 
 pub static META: RuleMeta = RuleMeta {
     id: "replicas-not-zone-multiple",
     severity: Severity::Warning,
     summary: "The replica count is not a multiple of the zone count, so zones carry unequal load",
-    kinds: REPLICATED_KINDS,
+    hook: Hook::Object(Kinds::Only(REPLICATED_KINDS)),
     what_it_does: "Reports a Deployment, StatefulSet, ReplicaSet or ReplicationController that \
 runs 2 or more replicas when that count is not a multiple of the number of zones the platform \
 spreads over (`--zones N`, 3 by default). The count is the effective one: `spec.replicas`, or \
@@ -67,7 +67,7 @@ impl Rule for ReplicasNotZoneMultiple {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let zones = i64::from(cx.settings.zones);
         if zones < 2 {
             return;

@@ -1,14 +1,14 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::Amount;
 use crate::model::{IntOrString, Object};
-use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::{running, strategy_type, workload_ref};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
+use crate::rules::support::availability::{running, strategy_type, workload_ref};
 
 pub static META: RuleMeta = RuleMeta {
     id: "rollout-full-outage",
     severity: Severity::Error,
     summary: "A rollout can stop every pod of a replicated workload at once",
-    kinds: &["Deployment", "StatefulSet"],
+    hook: Hook::Object(Kinds::Only(&["Deployment", "StatefulSet"])),
     what_it_does: "Reports a Deployment or StatefulSet with 2 or more effective replicas \
 (`spec.replicas`, or the `minReplicas` of a HorizontalPodAutoscaler that targets it) whose \
 rollout may stop all of its pods at the same time:\n\n\
@@ -108,7 +108,7 @@ impl Rule for RolloutFullOutage {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.workload() else { return };
         let Some(count) = running(obj, cx.index) else {
             return;
@@ -126,9 +126,7 @@ impl Rule for RolloutFullOutage {
             ("Deployment", "Recreate") => {
                 let Some(k) = &s.kind else { return };
                 out.push(
-                    obj.diag(
-                        &META,
-                        k.span,
+                    META.at(obj, k.span,
                         format!(
                             "strategy Recreate stops all {n} pods of {who} ({}) before \
                              starting new ones: every rollout is an outage",
@@ -164,9 +162,7 @@ impl Rule for RolloutFullOutage {
                     return;
                 }
                 out.push(
-                    obj.diag(
-                        &META,
-                        mu.span,
+                    META.at(obj, mu.span,
                         format!(
                             "{} of {who} ({}): a rollout may stop every pod at once",
                             too_many("maxUnavailable", &mu.value, n, down),
@@ -188,9 +184,7 @@ impl Rule for RolloutFullOutage {
                     return;
                 }
                 out.push(
-                    obj.diag(
-                        &META,
-                        mu.span,
+                    META.at(obj, mu.span,
                         format!(
                             "{} of {who} ({}): a rollout may stop every pod at once",
                             too_many("updateStrategy maxUnavailable", &mu.value, n, down),

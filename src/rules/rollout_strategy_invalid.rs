@@ -1,14 +1,14 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::Amount;
 use crate::model::{IntOrString, Object, Spanned};
-use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::{strategy_type, workload_ref};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
+use crate::rules::support::availability::{strategy_type, workload_ref};
 
 pub static META: RuleMeta = RuleMeta {
     id: "rollout-strategy-invalid",
     severity: Severity::Error,
     summary: "A rollout strategy the API server rejects",
-    kinds: &["Deployment", "StatefulSet", "DaemonSet"],
+    hook: Hook::Object(Kinds::Only(&["Deployment", "StatefulSet", "DaemonSet"])),
     what_it_does: "Checks the `strategy` of a Deployment and the `updateStrategy` of a \
 StatefulSet or DaemonSet the way the API server validates them, and reports:\n\n\
 - a `type` the kind does not have (Deployments: `RollingUpdate` or `Recreate`; StatefulSets \
@@ -120,7 +120,7 @@ impl Rule for RolloutStrategyInvalid {
         &META
     }
 
-    fn check(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.workload() else { return };
         let Some(s) = &w.strategy else { return };
         let kind = obj.kind.value.as_str();
@@ -139,9 +139,7 @@ impl Rule for RolloutStrategyInvalid {
         if ty != rolling && ty != other {
             if let Some(k) = &s.kind {
                 out.push(
-                    obj.diag(
-                        &META,
-                        k.span,
+                    META.at(obj, k.span,
                         format!(
                             "{field} type \"{ty}\" of {who} is not {rolling} or {other} \
                              (the values are case-sensitive)"
@@ -170,9 +168,7 @@ impl Rule for RolloutStrategyInvalid {
             if let Some((msg, help)) = value_error(name, v, max_100) {
                 malformed = true;
                 out.push(
-                    obj.diag(
-                        &META,
-                        v.span,
+                    META.at(obj, v.span,
                         format!("{msg}: the API server rejects {who}"),
                     )
                     .help(help),
@@ -186,9 +182,7 @@ impl Rule for RolloutStrategyInvalid {
                 .find_map(|(n, v)| v.map(|v| (n, v)))
             {
                 out.push(
-                    obj.diag(
-                        &META,
-                        v.span,
+                    META.at(obj, v.span,
                         format!(
                             "{name} is set but {field} type of {who} is {ty}: the API server \
                              accepts rollingUpdate only with type {rolling}"
@@ -214,9 +208,7 @@ impl Rule for RolloutStrategyInvalid {
                 if let (Some(ms), Some(mu)) = (surge, unavailable) {
                     if ms.value.is_zero() && mu.value.is_zero() {
                         out.push(
-                            obj.diag(
-                                &META,
-                                mu.span,
+                            META.at(obj, mu.span,
                                 format!(
                                     "maxUnavailable {} and maxSurge {} are both zero: {who} \
                                      could never replace a pod, and the API server rejects it",
@@ -234,9 +226,7 @@ impl Rule for RolloutStrategyInvalid {
             "StatefulSet" => {
                 if let Some(p) = s.partition.as_ref().filter(|p| p.value < 0) {
                     out.push(
-                        obj.diag(
-                            &META,
-                            p.span,
+                        META.at(obj, p.span,
                             format!(
                                 "partition {} of {who} is negative: the API server rejects it",
                                 p.value
@@ -247,9 +237,7 @@ impl Rule for RolloutStrategyInvalid {
                 }
                 if let Some(mu) = unavailable.filter(|mu| mu.value.is_zero()) {
                     out.push(
-                        obj.diag(
-                            &META,
-                            mu.span,
+                        META.at(obj, mu.span,
                             format!(
                                 "maxUnavailable {} of {who} is zero: the API server rejects it \
                                  (a StatefulSet replaces pods in place, so at least one is down)",
@@ -269,9 +257,7 @@ impl Rule for RolloutStrategyInvalid {
                     unavailable.map_or("1 (the default)".to_string(), |v| v.value.to_string());
                 if let (Some(sv), true) = (surge, mu != 0 && ms != 0) {
                     out.push(
-                        obj.diag(
-                            &META,
-                            sv.span,
+                        META.at(obj, sv.span,
                             format!(
                                 "maxSurge {} with maxUnavailable {mu_text}: a DaemonSet \
                                  rollout either surges or removes pods, and the API server \
@@ -286,9 +272,7 @@ impl Rule for RolloutStrategyInvalid {
                     );
                 } else if let (Some(uv), true) = (unavailable, mu == 0 && ms == 0) {
                     out.push(
-                        obj.diag(
-                            &META,
-                            uv.span,
+                        META.at(obj, uv.span,
                             format!(
                                 "maxUnavailable {} and maxSurge {} are both zero: {who} could \
                                  never replace a pod, and the API server rejects it",

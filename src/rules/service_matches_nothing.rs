@@ -1,12 +1,12 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::{Object, Spec};
-use crate::rule::{Context, Rule, RuleMeta};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "service-matches-nothing",
     severity: Severity::Warning,
     summary: "A Service's selector matches no pods of the manifests",
-    kinds: &["Service"],
+    hook: Hook::Object(Kinds::Only(&["Service"])),
     what_it_does: "Reports a Service with a non-empty `spec.selector` that matches the pod \
 template labels of no workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, \
 ReplicationController, Job, CronJob or bare Pod) in its own namespace. Every label of the \
@@ -105,7 +105,7 @@ impl Rule for ServiceMatchesNothing {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Spec::Service(svc) = &obj.spec else {
             return;
         };
@@ -131,9 +131,7 @@ impl Rule for ServiceMatchesNothing {
         }
         let wanted = wanted.describe();
         out.push(
-            obj.diag(
-                &META,
-                selector.span,
+            META.at(obj, selector.span,
                 format!(
                     "Service {} selects no pods: no workload in namespace {ns} runs pods labelled \
                      {wanted}",

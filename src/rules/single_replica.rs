@@ -1,14 +1,14 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::index::REPLICATED_KINDS;
 use crate::model::Object;
-use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::{running, workload_ref};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
+use crate::rules::support::availability::{running, workload_ref};
 
 pub static META: RuleMeta = RuleMeta {
     id: "single-replica",
     severity: Severity::Warning,
     summary: "A workload runs a single replica, so every drain or rollout is an outage",
-    kinds: REPLICATED_KINDS,
+    hook: Hook::Object(Kinds::Only(REPLICATED_KINDS)),
     what_it_does: "Reports a Deployment, StatefulSet, ReplicaSet or ReplicationController whose \
 effective replica count is 1. The effective count is `spec.replicas` (1 when absent), unless a \
 HorizontalPodAutoscaler in the same namespace targets the workload by `scaleTargetRef` kind and \
@@ -69,7 +69,7 @@ impl Rule for SingleReplica {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(count) = running(obj, cx.index) else {
             return;
         };

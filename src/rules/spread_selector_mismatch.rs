@@ -1,16 +1,16 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::index::REPLICATED_KINDS;
 use crate::model::{Object, SpreadTerm};
-use crate::rule::{Context, Rule, RuleMeta};
-use crate::rules::availability::{running, suggested_selector, workload_ref};
-use crate::selector::{Labels, Selector};
-use crate::span::{Pos, Span};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
+use crate::rules::support::availability::{running, suggested_selector, workload_ref};
+use crate::model::selector::{Labels, Selector};
+use crate::base::span::{Pos, Span};
 
 pub static META: RuleMeta = RuleMeta {
     id: "spread-selector-mismatch",
     severity: Severity::Error,
     summary: "A podAntiAffinity term or topologySpreadConstraint does not select the pod's own labels",
-    kinds: REPLICATED_KINDS,
+    hook: Hook::Object(Kinds::Only(REPLICATED_KINDS)),
     what_it_does: "Checks every podAntiAffinity term (required and preferred) and every \
 topologySpreadConstraint in the pod template of a Deployment, StatefulSet, ReplicaSet or \
 ReplicationController, and reports the term's `labelSelector` when it does not select the pod \
@@ -87,7 +87,7 @@ impl Rule for SpreadSelectorMismatch {
         &META
     }
 
-    fn check(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.workload().filter(|w| !w.is_fragment()) else {
             return;
         };
@@ -120,9 +120,7 @@ impl Rule for SpreadSelectorMismatch {
                 .as_ref()
                 .map_or(String::new(), |k| format!(" on {}", k.value));
             let d = match &term.selector {
-                None => obj.diag(
-                    &META,
-                    term_span(term),
+                None => META.at(obj, term_span(term),
                     format!(
                         "{what}{on} of {} has no labelSelector, so it selects no pod and \
                          spreads nothing",
@@ -133,9 +131,7 @@ impl Rule for SpreadSelectorMismatch {
                     if !s.value.matches(&t.labels)
                         && !separates(term, &t.anti_affinity, &t.labels) =>
                 {
-                    obj.diag(
-                        &META,
-                        s.span,
+                    META.at(obj, s.span,
                         format!(
                             "{what}{on} of {} selects {}, but {own}: it spreads nothing",
                             workload_ref(obj),

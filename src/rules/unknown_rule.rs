@@ -1,14 +1,15 @@
 //! `unknown-rule`: emitted by the engine for a suppression naming no rule of this version.
 
-use crate::diagnostic::Severity;
-use crate::rule::RuleMeta;
+use crate::base::fuzzy;
+use crate::base::diagnostic::{Diagnostic, Severity};
+use crate::rule::{Hook, Rule, RuleMeta, SuppressionUse};
 use crate::rules;
 
 pub static META: RuleMeta = RuleMeta {
     id: "unknown-rule",
     severity: Severity::Error,
     summary: "A suppression names a rule id that does not exist",
-    kinds: &[],
+    hook: Hook::Suppressions,
     what_it_does: "Reports each rule id named by a `kube-contract.io/ignore` annotation or a \
 `# kube-contract: ignore[…]` comment that is not the id of any rule (`kube-contract rules` \
 lists them), at the id itself, with the closest existing id when there is one. It is reported \
@@ -65,38 +66,37 @@ spec:
     ],
 };
 
-/// Edit distance between two ids (ids are short ASCII, so bytes are characters).
-fn distance(a: &str, b: &str) -> usize {
-    let b = b.as_bytes();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
-    for (i, ca) in a.bytes().enumerate() {
-        cur[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitute = prev[j] + usize::from(ca != cb);
-            cur[j + 1] = substitute.min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        std::mem::swap(&mut prev, &mut cur);
-    }
-    prev[b.len()]
-}
+pub struct UnknownRule;
 
-/// The candidate closest to `word`, when it is close enough to be a typo of it.
-pub fn closest_of<'a>(
-    word: &str,
-    candidates: impl IntoIterator<Item = &'a str>,
-) -> Option<&'a str> {
-    candidates
-        .into_iter()
-        .map(|c| (distance(word, c), c))
-        .filter(|&(d, known)| d <= (known.len() / 3).max(2))
-        .min()
-        .map(|(_, known)| known)
+impl Rule for UnknownRule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    /// Each id of a suppression that names no rule, whichever rules ran.
+    fn check_suppressions(&self, s: &SuppressionUse<'_>, out: &mut Vec<Diagnostic>) {
+        for sup in s.suppressions {
+            for entry in &sup.entries {
+                if rules::find(&entry.id).is_some() {
+                    continue;
+                }
+                let d = sup.finding(
+                    &META,
+                    entry.span,
+                    format!("unknown rule `{}` {}", entry.id, sup.where_written()),
+                );
+                out.push(match closest(&entry.id) {
+                    Some(known) => d.help(format!("did you mean `{known}`?")),
+                    None => d.help("use a rule id that `kube-contract rules` lists"),
+                });
+            }
+        }
+    }
 }
 
 /// The existing rule id closest to `id`, when it is close enough to be a typo.
 pub fn closest(id: &str) -> Option<&'static str> {
-    closest_of(id, rules::all_metas().into_iter().map(|m| m.id))
+    fuzzy::closest_of(id, rules::all_metas().into_iter().map(|m| m.id))
 }
 
 /// "unknown rule `x`" with a suggestion, for every place an id is written.
@@ -119,7 +119,7 @@ mod tests {
         );
         assert_eq!(closest("bare-pods"), Some("bare-pod"));
         assert_eq!(closest("replicas"), None);
-        assert_eq!(distance("", "abc"), 3);
-        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(fuzzy::distance("", "abc"), 3);
+        assert_eq!(fuzzy::distance("kitten", "sitting"), 3);
     }
 }

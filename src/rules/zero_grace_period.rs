@@ -1,12 +1,12 @@
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::{Object, LONG_RUNNING_KINDS};
-use crate::rule::{Context, Rule, RuleMeta};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "zero-grace-period",
     severity: Severity::Warning,
     summary: "A long-running workload sets terminationGracePeriodSeconds to 0",
-    kinds: LONG_RUNNING_KINDS,
+    hook: Hook::Object(Kinds::Only(LONG_RUNNING_KINDS)),
     what_it_does: "Reports `terminationGracePeriodSeconds: 0` in the pod spec of a Pod, \
 Deployment, StatefulSet, DaemonSet, ReplicaSet or ReplicationController. The setting belongs \
 to the pod, so it is reported once, at the field, whatever the number of containers. Jobs and \
@@ -68,7 +68,7 @@ impl Rule for ZeroGracePeriod {
         &META
     }
 
-    fn check(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    fn check_object(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.workload() else { return };
         let Some(grace) = &w.template.termination_grace_period else {
             return;
@@ -77,9 +77,7 @@ impl Rule for ZeroGracePeriod {
             return;
         }
         out.push(
-            obj.diag(
-                &META,
-                grace.span,
+            META.at(obj, grace.span,
                 format!(
                     "{} {} sets terminationGracePeriodSeconds: 0: every stop (rollout, \
                      scale-down, node drain) deletes the pod at once and kills its containers \

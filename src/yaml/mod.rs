@@ -9,7 +9,7 @@ pub use scalar::Value;
 pub use split::{split_documents, Chunk};
 pub use tree::{NodeId, ParseError, Tree};
 
-use crate::span::Pos;
+use crate::base::span::Pos;
 
 /// One document of a file, parsed.
 pub struct Document<'a> {

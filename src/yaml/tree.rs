@@ -12,7 +12,7 @@ use std::borrow::Cow;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
 use super::scalar::{self, CoreTag, Value};
-use crate::span::{Pos, Span};
+use crate::base::span::{Pos, Span};
 
 pub type NodeId = u32;
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use kube_contract::engine::{self, Report};
-use kube_contract::settings::Settings;
+use kube_contract::rule::settings::Settings;
 use kube_contract::source::Input;
 
 /// The repository root (tests run there, so paths in reports are relative and stable).

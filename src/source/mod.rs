@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
+use crate::base::io;
+
 /// One input of a run.
 #[derive(Debug, Clone)]
 pub struct Input {
@@ -51,7 +53,7 @@ struct ConfigGlobs {
 impl ConfigGlobs {
     /// The path relative to the configuration's directory; `None` outside it.
     fn relative(&self, path: &Path) -> Option<PathBuf> {
-        crate::config::absolute(path)
+        io::absolute(path)
             .strip_prefix(&self.dir)
             .ok()
             .map(Path::to_path_buf)
@@ -61,10 +63,7 @@ impl ConfigGlobs {
 fn config_glob_set(patterns: &[String]) -> Result<GlobSet, DiscoverError> {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
-        b.add(
-            crate::config::glob(p)
-                .map_err(|e| DiscoverError(format!("invalid glob `{p}`: {e}")))?,
-        );
+        b.add(io::glob(p).map_err(|e| DiscoverError(format!("invalid glob `{p}`: {e}")))?);
     }
     b.build()
         .map_err(|e| DiscoverError(format!("invalid glob: {e}")))
@@ -175,7 +174,7 @@ pub fn discover(
         }
         let path = Path::new(p);
         let meta = std::fs::metadata(path)
-            .map_err(|e| DiscoverError(format!("{p}: {}", describe_io(&e))))?;
+            .map_err(|e| DiscoverError(format!("{p}: {}", io::describe_io(&e))))?;
         if meta.is_dir() {
             let mut found = Vec::new();
             let walker = ignore::WalkBuilder::new(path)
@@ -217,12 +216,4 @@ pub fn discover(
 fn display_path(p: &Path) -> String {
     let s = p.to_string_lossy();
     s.strip_prefix("./").unwrap_or(&s).to_string()
-}
-
-pub fn describe_io(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file or directory".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
-    }
 }

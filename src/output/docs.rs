@@ -4,19 +4,26 @@
 
 use std::fmt::Write;
 
-use crate::rule::RuleMeta;
+use crate::rule::{Hook, Kinds, RuleMeta};
 use crate::rules;
+
+/// What a rule looks at, by its hook.
+fn checks(hook: Hook) -> String {
+    match hook {
+        Hook::Document => "Checks: every document, as read.".to_string(),
+        Hook::Object(Kinds::Only(kinds)) => format!("Checks: {}", kinds.join(", ")),
+        Hook::Object(Kinds::Any) => "Checks: every object.".to_string(),
+        Hook::Run => "Checks: the objects of the run together.".to_string(),
+        Hook::Suppressions => "Checks: the suppressions of the run.".to_string(),
+    }
+}
 
 /// The Markdown page of one rule.
 pub fn rule_page(m: &RuleMeta) -> String {
     let mut s = String::new();
     let _ = writeln!(s, "# `{}`\n", m.id);
     let _ = writeln!(s, "Default severity: **{}**  ", m.severity);
-    if m.kinds.is_empty() {
-        let _ = writeln!(s, "Reported by the loader, on any input.\n");
-    } else {
-        let _ = writeln!(s, "Checks: {}\n", m.kinds.join(", "));
-    }
+    let _ = writeln!(s, "{}\n", checks(m.hook));
     let _ = writeln!(s, "{}.\n", m.summary);
     let _ = writeln!(s, "## What it does\n\n{}\n", m.what_it_does.trim());
     let _ = writeln!(s, "## Why it matters\n\n{}\n", m.why_it_matters.trim());
@@ -95,7 +102,7 @@ pub fn generated_files() -> Vec<(String, String)> {
     }
     v.push((
         "docs/deprecated-apis.md".to_string(),
-        crate::deprecated_apis::docs_page(),
+        crate::rule::deprecated_apis::docs_page(),
     ));
     v.push((
         "docs/configuration.md".to_string(),

@@ -6,14 +6,15 @@
 //! keeps its span. A value of the wrong type (`replicas: "three"`) is an `invalid-field-type`
 //! finding at its position, and the field is treated as absent.
 
+pub mod selector;
+pub mod wait;
+
 use std::sync::Arc;
 
-use crate::diagnostic::{Diagnostic, FileId, ObjectKey};
-use crate::rule::RuleMeta;
-use crate::rules::invalid_field_type;
-use crate::selector::{Labels, Operator, Requirement, Selector};
-use crate::span::Span;
-use crate::wait::{Wait, WaitAt};
+use crate::base::diagnostic::{FileId, ObjectKey};
+use crate::base::span::Span;
+use crate::model::selector::{Labels, Operator, Requirement, Selector};
+use crate::model::wait::{Wait, WaitAt};
 use crate::yaml::{NodeId, Tree, Value};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -351,21 +352,6 @@ impl Object {
         self.name.as_ref().map_or(self.kind.span, |n| n.span)
     }
 
-    /// A finding on this object at `span`, with the rule's default severity.
-    pub fn diag(&self, meta: &RuleMeta, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            rule: meta.id,
-            severity: meta.severity,
-            message: message.into(),
-            help: None,
-            file: self.file,
-            span,
-            template: self.template.clone(),
-            object: Some(self.key.clone()),
-            related: Vec::new(),
-        }
-    }
-
     /// The annotation's value, on the object or on its pod template.
     pub fn annotation(&self, name: &str) -> Option<&Spanned<String>> {
         let own = self.annotations.iter().find(|(k, _)| k == name);
@@ -468,11 +454,23 @@ fn is_builtin_workload(group: &str, kind: &str) -> bool {
 #[derive(Debug, Default)]
 pub struct Extracted {
     pub objects: Vec<Object>,
-    pub diagnostics: Vec<Diagnostic>,
+    /// Values Kubernetes cannot decode, as data: the `invalid-field-type` rule reports them.
+    pub field_errors: Vec<FieldError>,
     /// Documents (or List items) without apiVersion and kind.
     pub skipped: usize,
-    /// Suppression comments and annotations, applied once every rule has run.
-    pub suppressions: Vec<crate::suppress::Suppression>,
+}
+
+/// A field whose value has the wrong type (`replicas: "three"`), or a value outside what the
+/// field accepts (a selector operator). The field is treated as absent by the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The object being read, once its identity is known.
+    pub object: Option<Arc<ObjectKey>>,
+    pub span: Span,
+    /// What is wrong, e.g. ``replicas` must be an integer, found string "three"`.
+    pub message: String,
+    /// How to fix it.
+    pub help: String,
 }
 
 /// Reads the objects of one parsed document: the document itself, or each item of a List.
@@ -491,7 +489,7 @@ pub fn extract(
         template,
         default_namespace,
         key: None,
-        diagnostics: &mut out.diagnostics,
+        errors: &mut out.field_errors,
     };
     if !tree.is_map(root) {
         out.skipped += 1;
@@ -525,7 +523,7 @@ struct Extractor<'t, 'a, 'd> {
     template: Option<Arc<str>>,
     default_namespace: &'t str,
     key: Option<Arc<ObjectKey>>,
-    diagnostics: &'d mut Vec<Diagnostic>,
+    errors: &'d mut Vec<FieldError>,
 }
 
 impl Extractor<'_, '_, '_> {
@@ -548,12 +546,9 @@ impl Extractor<'_, '_, '_> {
             }
             _ => found.to_string(),
         };
-        let meta = &invalid_field_type::META;
-        self.diagnostics.push(Diagnostic {
-            rule: meta.id,
-            severity: meta.severity,
+        self.errors.push(FieldError {
             message: format!("`{field}` must be {expected}, found {shown}"),
-            help: Some(format!(
+            help: format!(
                 "Kubernetes rejects this object; write `{field}` as {expected}{}",
                 if matches!(self.tree.value(node), Some(Value::Str(s)) if s.trim().parse::<i64>().is_ok())
                     && expected.contains("integer")
@@ -562,12 +557,9 @@ impl Extractor<'_, '_, '_> {
                 } else {
                     ""
                 }
-            )),
-            file: self.file,
+            ),
             span: self.span(node).first_line_or_self(),
-            template: self.template.clone(),
             object: self.key.clone(),
-            related: Vec::new(),
         });
     }
 
@@ -918,20 +910,14 @@ impl Extractor<'_, '_, '_> {
                 continue;
             };
             let Some(operator) = Operator::parse(&op.value) else {
-                let meta = &invalid_field_type::META;
-                self.diagnostics.push(Diagnostic {
-                    rule: meta.id,
-                    severity: meta.severity,
+                self.errors.push(FieldError {
                     message: format!(
                         "`{epath}.operator` must be In, NotIn, Exists or DoesNotExist, found \"{}\"",
                         truncate(&op.value)
                     ),
-                    help: Some("Kubernetes rejects this selector".into()),
-                    file: self.file,
+                    help: "Kubernetes rejects this selector".into(),
                     span: op.span,
-                    template: self.template.clone(),
                     object: self.key.clone(),
-                    related: Vec::new(),
                 });
                 continue;
             };
@@ -1164,7 +1150,7 @@ impl Extractor<'_, '_, '_> {
         let path = format!("{label}.{key}");
         let p = self.map(c, key, &path)?;
         let span = self.entry_span(c, key).unwrap_or(self.span(p));
-        let reported = self.diagnostics.len();
+        let reported = self.errors.len();
         let handler = self.handler(p, &path);
         let mut probe = Probe {
             span,
@@ -1190,7 +1176,7 @@ impl Extractor<'_, '_, '_> {
                 .map(|v| v.value),
             has_invalid_field: false,
         };
-        probe.has_invalid_field = self.diagnostics.len() > reported;
+        probe.has_invalid_field = self.errors.len() > reported;
         Some(Box::new(probe))
     }
 
@@ -1316,7 +1302,7 @@ impl SpanExt for Span {
         } else {
             Span::new(
                 self.start,
-                crate::span::Pos {
+                crate::base::span::Pos {
                     line: self.start.line,
                     column: self.start.column + 1,
                 },

@@ -2,12 +2,12 @@
 //! rules, the rollout rules, `hpa-replicas-conflict`): the replica count a workload runs with,
 //! where that count is written, and how to point at a pod template. Not a rule itself.
 
-use crate::diagnostic::Diagnostic;
+use crate::base::diagnostic::Diagnostic;
+use crate::base::span::{Pos, Span};
 use crate::index::Index;
+use crate::model::selector::Labels;
 use crate::model::{Hpa, Object, Spanned, Spec, Workload};
 use crate::rule::RuleMeta;
-use crate::selector::Labels;
-use crate::span::{Pos, Span};
 use crate::yaml::scalar::flow_scalar;
 
 /// Topology key of one node.
@@ -107,14 +107,14 @@ impl Count<'_> {
     /// A finding at the field that decides the count: the HPA's `minReplicas` (on the HPA, with
     /// the workload as related location), the workload's `replicas` value, or, when neither is
     /// written, the workload's name.
-    pub fn diag(&self, obj: &Object, meta: &RuleMeta, message: String) -> Diagnostic {
+    pub fn diag(&self, obj: &Object, meta: &'static RuleMeta, message: String) -> Diagnostic {
         match self.hpa {
-            Some((h, _)) => h.diag(meta, self.span, message).related(
+            Some((h, _)) => meta.at(h, self.span, message).related(
                 obj.file,
                 obj.name_span(),
                 format!("{} scaled by this autoscaler", workload_ref(obj)),
             ),
-            None => obj.diag(meta, self.span, message),
+            None => meta.at(obj, self.span, message),
         }
     }
 }

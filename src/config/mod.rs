@@ -7,15 +7,16 @@
 
 use std::collections::BTreeMap;
 use std::fmt::{self, Write};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
-use crate::deprecated_apis;
-use crate::diagnostic::Severity;
-use crate::kube_version::KubeVersion;
+use crate::base::diagnostic::Severity;
+use crate::base::kube_version::KubeVersion;
+use crate::base::span::{line_text, Pos, Span};
+use crate::base::{fuzzy, io};
+use crate::rule::deprecated_apis;
+use crate::rule::settings::Settings;
 use crate::rule::{OptionKind, RuleMeta};
 use crate::rules::{self, unknown_rule};
-use crate::settings::Settings;
-use crate::span::{line_text, Pos, Span};
 use crate::yaml::{self, NodeId, Tree, Value};
 
 /// The file's name, looked for in the current directory and its parents.
@@ -281,7 +282,7 @@ impl Reader<'_, '_> {
         let mut out = Vec::new();
         for item in items {
             match self.tree.value(item) {
-                Some(Value::Str(g)) => match glob(g) {
+                Some(Value::Str(g)) => match io::glob(g) {
                     Ok(_) => out.push(g.to_string()),
                     Err(e) => self.error(item, format!("invalid glob `{g}` in `{key}`: {e}")),
                 },
@@ -296,13 +297,6 @@ impl Reader<'_, '_> {
         }
         out
     }
-}
-
-/// A configuration glob: `*` does not cross `/`.
-pub fn glob(pattern: &str) -> Result<globset::Glob, globset::Error> {
-    globset::GlobBuilder::new(pattern)
-        .literal_separator(true)
-        .build()
 }
 
 fn read_kubernetes_version(r: &mut Reader<'_, '_>, v: NodeId) {
@@ -479,7 +473,7 @@ fn read_rule(r: &mut Reader<'_, '_>, meta: &'static RuleMeta, v: NodeId) {
                     msg.push_str(&format!("; `{id}` has no options, only `severity`"));
                 } else {
                     let names = meta.options.iter().map(|o| o.name);
-                    if let Some(near) = unknown_rule::closest_of(&name, names) {
+                    if let Some(near) = fuzzy::closest_of(&name, names) {
                         msg.push_str(&format!("; did you mean `{near}`?"));
                     } else {
                         msg.push_str(&format!(
@@ -524,13 +518,9 @@ impl Config {
                 line: None,
             }]
         };
-        let bytes = std::fs::read(path).map_err(|e| {
-            at_start(format!(
-                "cannot read {display}: {}",
-                crate::source::describe_io(&e)
-            ))
-        })?;
-        let text = crate::engine::decode(bytes, display).map_err(|(_, m)| at_start(m))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| at_start(format!("cannot read {display}: {}", io::describe_io(&e))))?;
+        let text = io::decode(bytes, display).map_err(|(_, m)| at_start(m))?;
         let mut config = Config::parse(&text, display)?;
         config.path = Some(path.to_path_buf());
         Ok(config)
@@ -586,8 +576,7 @@ impl Config {
                 Some(key) => (key.read)(&mut r, v),
                 None => {
                     let mut msg = format!("unknown setting `{name}`");
-                    if let Some(near) = unknown_rule::closest_of(&name, KEYS.iter().map(|k| k.name))
-                    {
+                    if let Some(near) = fuzzy::closest_of(&name, KEYS.iter().map(|k| k.name)) {
                         msg.push_str(&format!("; did you mean `{near}`?"));
                     } else if rules::find(&name).is_some() {
                         msg.push_str(&format!(
@@ -639,31 +628,15 @@ impl Config {
     /// The directory relative globs are read from: the file's, absolute.
     pub fn base_dir(&self) -> Option<PathBuf> {
         let dir = self.path.as_deref()?.parent()?;
-        Some(absolute(dir))
+        Some(io::absolute(dir))
     }
-}
-
-/// An absolute path with `.` and `..` resolved lexically (symbolic links are not followed).
-pub fn absolute(path: &Path) -> PathBuf {
-    let joined = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for c in joined.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// The configuration file for a run started in `start`: `.kube-contract.yaml` there or in the
 /// nearest parent, stopping at the repository root (a directory holding `.git`) or the
 /// filesystem root.
 pub fn discover(start: &Path) -> Option<PathBuf> {
-    let start = absolute(start);
+    let start = io::absolute(start);
     let mut dir = Some(start.as_path());
     while let Some(d) = dir {
         let candidate = d.join(FILE_NAME);

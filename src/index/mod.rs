@@ -8,10 +8,10 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
-use crate::diagnostic::FileId;
+use crate::base::diagnostic::FileId;
+use crate::base::span::Span;
+use crate::model::selector::{Operator, Selector};
 use crate::model::{api_group, Object, Spec, Workload, WORKLOAD_KINDS};
-use crate::selector::{Operator, Selector};
-use crate::span::Span;
 
 pub type ObjectId = u32;
 
@@ -976,8 +976,8 @@ mod tests {
 #[cfg(test)]
 mod hpa_binding_tests {
     use super::*;
-    use crate::diagnostic::FileId;
-    use crate::settings::Settings;
+    use crate::base::diagnostic::FileId;
+    use crate::rule::settings::Settings;
 
     fn objects(files: &[&str]) -> Vec<Object> {
         let mut out = crate::model::Extracted::default();

@@ -2,8 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostic::Severity;
-use crate::kube_version::KubeVersion;
+use crate::base::diagnostic::Severity;
+use crate::base::kube_version::KubeVersion;
 
 #[derive(Debug, Clone)]
 pub struct Settings {

@@ -6,14 +6,15 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::base::diagnostic::Severity;
+use crate::base::io;
+use crate::base::kube_version::KubeVersion;
 use crate::config::{self, Config};
-use crate::deprecated_apis;
-use crate::diagnostic::Severity;
 use crate::engine::{self, Report};
-use crate::kube_version::KubeVersion;
 use crate::output;
+use crate::rule::deprecated_apis;
+use crate::rule::settings::Settings;
 use crate::rules::{self, unknown_rule};
-use crate::settings::Settings;
 use crate::source::{self, Filters};
 
 /// Exit codes.
@@ -199,7 +200,7 @@ pub fn main() -> i32 {
         }
         Command::Explain { rule } => match rules::find(&rule) {
             Some(m) => {
-                print_out(&crate::docs::rule_page(m));
+                print_out(&crate::output::docs::rule_page(m));
                 EXIT_CLEAN
             }
             None => {
@@ -233,7 +234,7 @@ fn init(path: &Path, force: bool) -> i32 {
             eprintln!(
                 "error: cannot write {}: {}",
                 path.display(),
-                source::describe_io(&e)
+                io::describe_io(&e)
             );
             EXIT_INCOMPLETE
         }
@@ -288,7 +289,7 @@ fn load_config(args: &LintArgs) -> Result<Config, String> {
             };
             match config::discover(&cwd) {
                 Some(p) => {
-                    let name = discovered_name(&config::absolute(&cwd), &p);
+                    let name = discovered_name(&io::absolute(&cwd), &p);
                     (p, name)
                 }
                 None => return Ok(Config::default()),
@@ -378,7 +379,7 @@ fn lint(args: LintArgs) -> i32 {
             eprintln!("error: cannot read standard input: {e}");
             return EXIT_INCOMPLETE;
         }
-        match engine::decode(bytes, &input.display) {
+        match io::decode(bytes, &input.display) {
             Ok(text) => input.stdin = Some(text),
             Err((_, message)) => {
                 eprintln!("error: {message}");
@@ -427,7 +428,7 @@ fn lint(args: LintArgs) -> i32 {
                 eprintln!(
                     "error: cannot write {}: {}",
                     path.display(),
-                    source::describe_io(&e)
+                    io::describe_io(&e)
                 );
                 return EXIT_INCOMPLETE;
             }

@@ -11,14 +11,14 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::sync::OnceLock;
 
-use crate::kube_version::KubeVersion;
-use crate::settings::Settings;
+use crate::base::kube_version::KubeVersion;
+use crate::rule::settings::Settings;
 use crate::yaml::{self, NodeId, Tree, Value};
 
 /// Where the table lives in the repository.
 pub const TABLE_PATH: &str = "rules/deprecated-apis.yaml";
 
-const SOURCE: &str = include_str!("../rules/deprecated-apis.yaml");
+const SOURCE: &str = include_str!("../../rules/deprecated-apis.yaml");
 
 /// Every kind of the table, sorted: the kinds `removed-api` and `deprecated-api` check (a unit
 /// test keeps this list equal to the table's kinds).

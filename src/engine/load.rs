@@ -1,0 +1,160 @@
+//! Loading one file: read and decode it, split its documents, parse each into the spanned
+//! tree, read the model, find its suppressions, and run the document hook of the rules while
+//! the tree is alive. The tree is dropped when the document is done; what stays is the file's
+//! [`FileResult`].
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::base::diagnostic::{Diagnostic, FileId};
+use crate::base::io::{decode, describe_io};
+use crate::base::span::Pos;
+use crate::model::{self, Extracted, Object};
+use crate::rule::settings::Settings;
+use crate::rule::{Document, Rule};
+use crate::source::Input;
+use crate::suppress::{self, Suppression};
+use crate::yaml::{self, ParseError};
+
+/// What one file gave: its objects, the findings of the document hooks, the documents
+/// without apiVersion and kind, and its suppressions.
+#[derive(Debug, Default, Clone)]
+pub struct FileResult {
+    pub objects: Vec<Object>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub skipped: usize,
+    pub suppressions: Vec<Suppression>,
+}
+
+impl FileResult {
+    fn append(&mut self, other: FileResult) {
+        self.objects.extend(other.objects);
+        self.diagnostics.extend(other.diagnostics);
+        self.skipped += other.skipped;
+        self.suppressions.extend(other.suppressions);
+    }
+}
+
+const START: Pos = Pos { line: 1, column: 1 };
+
+/// Files at least this large have their documents parsed in parallel.
+const PARALLEL_DOCUMENTS_BYTES: usize = 256 * 1024;
+
+/// The text of an input: standard input as read, a file read and decoded. A file that cannot
+/// be read or is not text is the error that says so, at its position.
+pub fn read(input: &Input) -> Result<Arc<str>, ParseError> {
+    if let Some(text) = &input.stdin {
+        return Ok(Arc::from(strip_bom(text)));
+    }
+    let Some(path) = &input.path else {
+        return Ok(Arc::from(""));
+    };
+    let bytes = std::fs::read(path).map_err(|e| ParseError {
+        pos: START,
+        message: format!("cannot read {}: {}", input.display, describe_io(&e)),
+    })?;
+    decode(bytes, &input.display)
+        .map(|t| Arc::from(strip_bom(&t)))
+        .map_err(|(pos, message)| ParseError { pos, message })
+}
+
+/// Positions are counted after a byte order mark.
+fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
+}
+
+/// The objects, document findings and suppressions of a file whose text is `text` (or that
+/// could not be read). Never panics on input.
+pub fn load(
+    text: Result<&str, &ParseError>,
+    input: &Input,
+    file: FileId,
+    settings: &Settings,
+    document_rules: &[&dyn Rule],
+) -> FileResult {
+    let mut out = FileResult::default();
+    let text = match text {
+        Ok(t) => t,
+        Err(e) => {
+            let extracted = Extracted::default();
+            let doc = Document {
+                file,
+                template: None,
+                tree: Err(e),
+                whole_file: true,
+                extracted: &extracted,
+            };
+            for rule in document_rules {
+                rule.check_document(&doc, &mut out.diagnostics);
+            }
+            return out;
+        }
+    };
+    let text = strip_bom(text);
+    let json = input.is_json();
+    let chunks = yaml::chunks(text, json);
+    let one = |chunk| load_document(chunk, json, file, settings, document_rules);
+    if text.len() >= PARALLEL_DOCUMENTS_BYTES && chunks.len() > 1 {
+        // A large stream (an operator's install bundle, a rendered chart): its documents are
+        // parsed in parallel too, and their results joined in document order.
+        let parts: Vec<FileResult> = chunks.into_par_iter().map(one).collect();
+        for part in parts {
+            out.append(part);
+        }
+    } else {
+        for chunk in chunks {
+            out.append(one(chunk));
+        }
+    }
+    out
+}
+
+/// Parses one document: its objects, suppressions, and the document hooks' findings.
+fn load_document(
+    chunk: yaml::Chunk<'_>,
+    json: bool,
+    file: FileId,
+    settings: &Settings,
+    document_rules: &[&dyn Rule],
+) -> FileResult {
+    let mut out = FileResult::default();
+    let Some(doc) = yaml::parse_chunk(chunk) else {
+        return out;
+    };
+    if !json {
+        suppress::scan_comments(
+            &doc.chunk,
+            doc.tree.as_ref().ok(),
+            file,
+            &mut out.suppressions,
+        );
+    }
+    let mut extracted = Extracted::default();
+    if let Ok(tree) = &doc.tree {
+        model::extract(
+            tree,
+            file,
+            doc.chunk.template,
+            &settings.namespace,
+            &mut extracted,
+        );
+        for obj in &extracted.objects {
+            suppress::from_annotations(obj, &doc.chunk, &mut out.suppressions);
+        }
+    }
+    let template: Option<Arc<str>> = doc.chunk.template.map(Arc::from);
+    let view = Document {
+        file,
+        template: template.as_ref(),
+        tree: doc.tree.as_ref(),
+        whole_file: false,
+        extracted: &extracted,
+    };
+    for rule in document_rules {
+        rule.check_document(&view, &mut out.diagnostics);
+    }
+    out.objects = extracted.objects;
+    out.skipped = extracted.skipped;
+    out
+}

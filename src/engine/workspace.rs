@@ -1,0 +1,162 @@
+//! The workspace: every input under a stable [`FileId`], its text and its [`FileResult`].
+//!
+//! A run loads every file once ([`Workspace::load`]) and then lints the whole set
+//! ([`Workspace::lint`]): index, object and run hooks, suppressions. An editor keeps the
+//! workspace and calls [`Workspace::replace`] when a buffer changes: only that file is read
+//! again; the index and the cross-object rules are rebuilt from the kept per-file results,
+//! since any object may relate to any other. Renderers take source lines from the texts held
+//! here, never from the disk.
+
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::base::diagnostic::FileId;
+use crate::engine::load::{self, FileResult};
+use crate::engine::{lint_loaded, ActiveRules, Report};
+use crate::rule::settings::Settings;
+use crate::source::Input;
+use crate::yaml::ParseError;
+
+/// Which texts a workspace holds once its files are loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retain {
+    /// Every file's text, for a workspace that lives on (an editor) and is linted again.
+    Everything,
+    /// Only standard input's while loading; after a lint, the texts of the files the report
+    /// points into are read once each, for the renderers. A one-shot run keeps its peak memory
+    /// at the largest file plus the model this way.
+    Reported,
+}
+
+/// A file's text as read: the text, or why it could not be read.
+type Text = Result<Arc<str>, ParseError>;
+
+pub struct Workspace {
+    inputs: Vec<Input>,
+    /// Parallel to `inputs`: the text, when held.
+    texts: Vec<Option<Text>>,
+    /// Parallel to `inputs`: what loading the file gave.
+    results: Vec<FileResult>,
+    settings: Settings,
+    retain: Retain,
+}
+
+impl Workspace {
+    /// Reads and loads every input, in parallel.
+    pub fn load(inputs: Vec<Input>, settings: Settings, retain: Retain) -> Workspace {
+        let rules = ActiveRules::new(&settings);
+        let (texts, results) = inputs
+            .par_iter()
+            .enumerate()
+            .map(|(i, input)| {
+                let text = load::read(input);
+                let result = load::load(
+                    text.as_deref(),
+                    input,
+                    i as FileId,
+                    &settings,
+                    &rules.document,
+                );
+                let keep = retain == Retain::Everything || input.stdin.is_some();
+                (keep.then_some(text), result)
+            })
+            .unzip();
+        Workspace {
+            inputs,
+            texts,
+            results,
+            settings,
+            retain,
+        }
+    }
+
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+
+    /// The id of the input reports name `display`.
+    pub fn file_id(&self, display: &str) -> Option<FileId> {
+        self.inputs
+            .iter()
+            .position(|i| i.display == display)
+            .map(|i| i as FileId)
+    }
+
+    /// Gives file `id` a new text (an editor's unsaved buffer) and loads only that file
+    /// again; the other files keep their results. Returns false when there is no such file.
+    pub fn replace(&mut self, id: FileId, text: String) -> bool {
+        let rules = ActiveRules::new(&self.settings);
+        let i = id as usize;
+        let (Some(input), Some(result), Some(held)) = (
+            self.inputs.get(i),
+            self.results.get_mut(i),
+            self.texts.get_mut(i),
+        ) else {
+            return false;
+        };
+        let text: Arc<str> = Arc::from(text);
+        *result = load::load(Ok(&text), input, id, &self.settings, &rules.document);
+        *held = Some(Ok(text));
+        true
+    }
+
+    /// Lints the loaded files as one run (index, object and run hooks, suppressions) and
+    /// keeps the workspace for the next change.
+    pub fn lint(&self) -> Report {
+        let mut report = lint_loaded(self.results.clone(), &self.inputs, &self.settings);
+        report.sources = sources(&report, &self.inputs, &self.texts, self.retain);
+        report
+    }
+
+    /// Lints, consuming the workspace: the per-file results move into the run.
+    pub fn into_report(self) -> Report {
+        let mut report = lint_loaded(self.results, &self.inputs, &self.settings);
+        report.sources = sources(&report, &self.inputs, &self.texts, self.retain);
+        report.inputs = self.inputs;
+        report
+    }
+}
+
+/// The text of every file the report points into (findings, their related locations,
+/// suppressed findings); `None` for the others. Held texts are shared; with
+/// [`Retain::Reported`] the others are read now, once each.
+fn sources(
+    report: &Report,
+    inputs: &[Input],
+    texts: &[Option<Text>],
+    retain: Retain,
+) -> Vec<Option<Arc<str>>> {
+    let mut wanted = vec![false; inputs.len()];
+    let mut mark = |f: FileId| {
+        if let Some(w) = wanted.get_mut(f as usize) {
+            *w = true;
+        }
+    };
+    for d in report
+        .diagnostics
+        .iter()
+        .chain(report.suppressed.iter().map(|s| &s.diagnostic))
+    {
+        mark(d.file);
+        for r in &d.related {
+            mark(r.file);
+        }
+    }
+    inputs
+        .iter()
+        .zip(&wanted)
+        .enumerate()
+        .map(|(i, (input, &want))| {
+            if !want {
+                return None;
+            }
+            match texts.get(i).and_then(Option::as_ref) {
+                Some(Ok(text)) => Some(Arc::clone(text)),
+                Some(Err(_)) => None,
+                None if retain == Retain::Reported => load::read(input).ok(),
+                None => None,
+            }
+        })
+        .collect()
+}
