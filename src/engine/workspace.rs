@@ -106,6 +106,7 @@ impl Workspace {
     pub fn lint(&self) -> Report {
         let mut report = lint_loaded(self.results.clone(), &self.inputs, &self.settings);
         report.sources = sources(&report, &self.inputs, &self.texts, self.retain);
+        report.inputs = self.inputs.clone();
         report
     }
 

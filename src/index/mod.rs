@@ -977,20 +977,13 @@ mod tests {
 mod hpa_binding_tests {
     use super::*;
     use crate::base::diagnostic::FileId;
-    use crate::rule::settings::Settings;
 
     fn objects(files: &[&str]) -> Vec<Object> {
         let mut out = crate::model::Extracted::default();
         for (i, text) in files.iter().enumerate() {
             for doc in crate::yaml::parse_stream(text, false) {
                 if let Ok(tree) = doc.tree {
-                    crate::model::extract(
-                        &tree,
-                        i as FileId,
-                        None,
-                        &Settings::default().namespace,
-                        &mut out,
-                    );
+                    crate::model::extract(&tree, i as FileId, None, "default", &mut out);
                 }
             }
         }

@@ -3,13 +3,13 @@ use std::collections::{BTreeMap, HashSet};
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::index::{identity, Identity, ObjectId};
 use crate::model::{Object, Spec};
-use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
+use crate::rule::{Context, Hook, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "overlapping-pdbs",
     severity: Severity::Error,
     summary: "The pods of a workload are selected by more than one PodDisruptionBudget",
-    hook: Hook::Object(Kinds::Only(&["PodDisruptionBudget"])),
+    hook: Hook::Run,
     what_it_does: "Reports PodDisruptionBudgets whose selectors both match the pod template of \
 the same workload in their namespace (with `matchLabels` and `matchExpressions`; a \
 `policy/v1` budget with an empty selector `{}` matches every workload of its namespace). One \
@@ -108,20 +108,15 @@ impl Rule for OverlappingPdbs {
         &META
     }
 
-    /// Each workload selected by several budgets is handled by the first of them (lowest
-    /// input position), so a set of overlapping budgets is reported once, whichever workload
-    /// revealed it. Workloads are grouped by the exact set of budgets that select them. The
-    /// work is the sum, over workloads, of the budgets that select them: no pair scan.
-    fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Spec::PodDisruptionBudget(_) = &obj.spec else {
-            return;
-        };
+    /// Once per run: every workload selected by several budgets, grouped by the exact set of
+    /// budgets that select it, so a set of overlapping budgets is reported once, on the first
+    /// of them (lowest input position). The work is the sum, over workloads, of the budgets
+    /// that select them: no pair scan.
+    fn check_run(&self, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         type Group<'a> = (Vec<&'a Object>, Vec<&'a Object>, HashSet<Identity<'a>>);
         let mut groups: BTreeMap<Vec<ObjectId>, Group<'_>> = BTreeMap::new();
-        for w in cx.index.selected_by(obj) {
-            // Only the first budget of a workload reports it; the others skip it at once, so
-            // the work stays linear in the (workload, budget) pairs of the index.
-            if cx.index.pdb_ids_for(w).first() != Some(&obj.id) {
+        for w in cx.index.objects() {
+            if cx.index.pdb_ids_for(w).len() < 2 {
                 continue;
             }
             // Budgets with one kind, namespace and name are variants of one object (one per
@@ -133,7 +128,7 @@ impl Rule for OverlappingPdbs {
                 .into_iter()
                 .filter(|p| seen.insert(identity(p)))
                 .collect();
-            if pdbs.len() < 2 || pdbs.first().map(|p| p.id) != Some(obj.id) {
+            if pdbs.len() < 2 {
                 continue;
             }
             let key: Vec<ObjectId> = pdbs.iter().map(|p| p.id).collect();
@@ -145,7 +140,9 @@ impl Rule for OverlappingPdbs {
             }
         }
         for (pdbs, workloads, _) in groups.values() {
-            out.push(finding(obj, pdbs, workloads));
+            if let Some(first) = pdbs.first() {
+                out.push(finding(first, pdbs, workloads));
+            }
         }
     }
 }
