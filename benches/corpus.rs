@@ -2,7 +2,7 @@
 //! next to the floor — saphyr-parser's event stream alone over the same bytes.
 //!
 //! Run: `cargo bench --bench corpus` (options after `--`: `--corpus DIR`, `--runs N`,
-//! `--min-objects N`). Each measurement runs in a child process of this binary so that its
+//! `--min-objects N`, `--baseline BIN`). Each measurement runs in a child process of this binary so that its
 //! peak memory (VmHWM) is its own. Prints objects/s, MB/s and peak memory per mode, and the
 //! ratio of lint time to the floor.
 
@@ -191,6 +191,147 @@ fn replicate(corpus: &Path, times: usize) -> PathBuf {
     dest
 }
 
+/// Peak resident memory of the children this process waited for, in MiB (`getrusage`).
+fn children_peak_mib() -> f64 {
+    #[repr(C)]
+    struct Rusage {
+        utime: [i64; 2],
+        stime: [i64; 2],
+        maxrss: i64,
+        rest: [i64; 13],
+    }
+    extern "C" {
+        fn getrusage(who: i32, usage: *mut Rusage) -> i32;
+    }
+    const RUSAGE_CHILDREN: i32 = -1;
+    let mut r = Rusage {
+        utime: [0; 2],
+        stime: [0; 2],
+        maxrss: 0,
+        rest: [0; 13],
+    };
+    // SAFETY: `r` is a valid, writable rusage of the platform's layout (x86_64/aarch64 Linux).
+    let ok = unsafe { getrusage(RUSAGE_CHILDREN, &mut r) } == 0;
+    if ok {
+        r.maxrss as f64 / 1024.0
+    } else {
+        0.0
+    }
+}
+
+/// Child mode: runs a whole `kube-contract lint` process (output to /dev/null) and reports its
+/// wall time and peak memory. Its only child is that process, so the children's peak is its.
+fn process(bin: &str, args: &[String]) {
+    let start = Instant::now();
+    let status = Command::new(bin)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap_or_else(|e| die(&format!("{bin}: {e}")));
+    let secs = start.elapsed().as_secs_f64();
+    if status.code().is_none_or(|c| c > 2) {
+        die(&format!("{bin} {args:?} exited with {status}"));
+    }
+    println!("RESULT process {secs} 0 0 0 {}", children_peak_mib());
+}
+
+/// Whole processes side by side, alternating so that the machine's state affects both alike:
+/// this build against `--baseline BIN` (JSON output), and this build's human output against
+/// its JSON output. Medians of `runs`.
+fn processes(corpus: &str, baseline: Option<&str>, runs: usize) {
+    let this = env!("CARGO_BIN_EXE_kube-contract");
+    let mut modes: Vec<(&str, Vec<String>)> = vec![
+        (
+            "this, json",
+            vec![
+                this.into(),
+                "lint".into(),
+                corpus.into(),
+                "--format".into(),
+                "json".into(),
+            ],
+        ),
+        (
+            "this, human",
+            vec![
+                this.into(),
+                "lint".into(),
+                corpus.into(),
+                "--format".into(),
+                "human".into(),
+            ],
+        ),
+    ];
+    if let Some(b) = baseline {
+        modes.push((
+            "baseline, json",
+            vec![
+                b.into(),
+                "lint".into(),
+                corpus.into(),
+                "--format".into(),
+                "json".into(),
+            ],
+        ));
+        modes.push((
+            "baseline, human",
+            vec![
+                b.into(),
+                "lint".into(),
+                corpus.into(),
+                "--format".into(),
+                "human".into(),
+            ],
+        ));
+    }
+    let mut results: Vec<Vec<(f64, f64)>> = vec![Vec::new(); modes.len()];
+    let exe = std::env::current_exe().unwrap_or_else(|e| die(&e.to_string()));
+    for _ in 0..runs {
+        for (i, (_, cmd)) in modes.iter().enumerate() {
+            let out = Command::new(&exe)
+                .args(["--child", "process"])
+                .args(cmd)
+                .output()
+                .unwrap_or_else(|e| die(&e.to_string()));
+            let text = String::from_utf8_lossy(&out.stdout);
+            let f: Vec<f64> = text
+                .lines()
+                .find(|l| l.starts_with("RESULT "))
+                .unwrap_or_else(|| die(&format!("no result from {cmd:?}: {text}")))
+                .split_whitespace()
+                .skip(2)
+                .filter_map(|x| x.parse().ok())
+                .collect();
+            if let (Some(&secs), Some(&peak), Some(r)) = (f.first(), f.get(4), results.get_mut(i)) {
+                r.push((secs, peak));
+            }
+        }
+    }
+    let median = |v: &[(f64, f64)], pick: fn(&(f64, f64)) -> f64| {
+        let mut x: Vec<f64> = v.iter().map(pick).collect();
+        x.sort_by(f64::total_cmp);
+        x.get(x.len() / 2).copied().unwrap_or(0.0)
+    };
+    println!("whole process on the corpus, side by side (median of {runs} alternating runs):");
+    let mut med = Vec::new();
+    for ((name, _), r) in modes.iter().zip(&results) {
+        let (secs, peak) = (median(r, |x| x.0), median(r, |x| x.1));
+        println!("  {name:<16} {secs:>8.3} s {peak:>8.1} MiB peak");
+        med.push((secs, peak));
+    }
+    if let (Some(json), Some(human)) = (med.first(), med.get(1)) {
+        println!("  human / json: {:.2}x", human.0 / json.0);
+    }
+    if let (Some(json), Some(base)) = (med.first(), med.get(2)) {
+        println!(
+            "  this / baseline (json): {:.2}x time, {:.2}x peak memory",
+            json.0 / base.0,
+            json.1 / base.1
+        );
+    }
+}
+
 fn row(name: &str, r: &Result, floor_secs: f64) {
     let mb = r.bytes / 1_000_000.0;
     let objs = if r.objects > 0.0 {
@@ -215,6 +356,10 @@ fn main() {
         match args.get(2).map(String::as_str) {
             Some("floor") => floor(&dir),
             Some("lint") => lint(&dir, args.get(4).and_then(|j| j.parse().ok()).unwrap_or(1)),
+            Some("process") => process(
+                args.get(3).map_or("", String::as_str),
+                args.get(4..).unwrap_or_default(),
+            ),
             _ => die("unknown child mode"),
         }
         return;
@@ -222,11 +367,19 @@ fn main() {
     let mut corpus = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus"));
     let mut runs = 3usize;
     let mut min_objects = 100_000usize;
+    let mut baseline: Option<String> = None;
+    let mut only_processes = false;
     let mut i = 1;
     while i < args.len() {
         match args[i].as_str() {
             "--corpus" => corpus = PathBuf::from(args.get(i + 1).cloned().unwrap_or_default()),
             "--runs" => runs = args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or(runs),
+            "--baseline" => baseline = args.get(i + 1).cloned(),
+            "--processes-only" => {
+                only_processes = true;
+                i += 1;
+                continue;
+            }
             "--min-objects" => {
                 min_objects = args
                     .get(i + 1)
@@ -244,6 +397,10 @@ fn main() {
         die(&format!("corpus not found at {}", corpus.display()));
     }
     let corpus_str = corpus.to_string_lossy().into_owned();
+    processes(&corpus_str, baseline.as_deref(), runs.max(5));
+    if only_processes {
+        return;
+    }
     let base = measure(&["lint", &corpus_str, "1"], 1);
     let times = (min_objects as f64 / base.objects.max(1.0)).ceil().max(1.0) as usize;
     println!(

@@ -40,8 +40,7 @@ pub struct Timings {
 pub struct Report {
     pub timings: Timings,
     pub inputs: Vec<Input>,
-    /// Parallel to `inputs`: the text of each file the report points into, for renderers that
-    /// show source lines (`None` for the others, and for a file that could not be read).
+    /// Parallel to `inputs`: the texts the workspace held (`None` for the others).
     pub sources: Vec<Option<Arc<str>>>,
     pub objects: usize,
     /// Documents without apiVersion and kind.
@@ -63,9 +62,18 @@ pub struct ListedObject {
 }
 
 impl Report {
-    /// The text of a file the report points into, held in memory.
+    /// The text of a file, when the workspace held it.
     pub fn source(&self, file: FileId) -> Option<&str> {
         self.sources.get(file as usize)?.as_deref()
+    }
+
+    /// The text of a file for a renderer: the held text, else the file read now (a one-shot
+    /// run holds only standard input; renderers call this once per file they show).
+    pub fn text(&self, file: FileId) -> Option<Arc<str>> {
+        if let Some(Some(text)) = self.sources.get(file as usize) {
+            return Some(Arc::clone(text));
+        }
+        load::read(self.inputs.get(file as usize)?).ok()
     }
 
     pub fn file_name(&self, file: FileId) -> &str {

@@ -23,9 +23,8 @@ use crate::yaml::ParseError;
 pub enum Retain {
     /// Every file's text, for a workspace that lives on (an editor) and is linted again.
     Everything,
-    /// Only standard input's while loading; after a lint, the texts of the files the report
-    /// points into are read once each, for the renderers. A one-shot run keeps its peak memory
-    /// at the largest file plus the model this way.
+    /// Only standard input's; a renderer that shows source lines reads the files it shows,
+    /// once each. A one-shot run keeps its peak memory at the largest file plus the model.
     Reported,
 }
 
@@ -39,7 +38,6 @@ pub struct Workspace {
     /// Parallel to `inputs`: what loading the file gave.
     results: Vec<FileResult>,
     settings: Settings,
-    retain: Retain,
 }
 
 impl Workspace {
@@ -67,7 +65,6 @@ impl Workspace {
             texts,
             results,
             settings,
-            retain,
         }
     }
 
@@ -105,7 +102,7 @@ impl Workspace {
     /// keeps the workspace for the next change.
     pub fn lint(&self) -> Report {
         let mut report = lint_loaded(self.results.clone(), &self.inputs, &self.settings);
-        report.sources = sources(&report, &self.inputs, &self.texts, self.retain);
+        report.sources = sources(&self.texts);
         report.inputs = self.inputs.clone();
         report
     }
@@ -113,51 +110,21 @@ impl Workspace {
     /// Lints, consuming the workspace: the per-file results move into the run.
     pub fn into_report(self) -> Report {
         let mut report = lint_loaded(self.results, &self.inputs, &self.settings);
-        report.sources = sources(&report, &self.inputs, &self.texts, self.retain);
+        report.sources = sources(&self.texts);
         report.inputs = self.inputs;
         report
     }
 }
 
-/// The text of every file the report points into (findings, their related locations,
-/// suppressed findings); `None` for the others. Held texts are shared; with
-/// [`Retain::Reported`] the others are read now, once each.
-fn sources(
-    report: &Report,
-    inputs: &[Input],
-    texts: &[Option<Text>],
-    retain: Retain,
-) -> Vec<Option<Arc<str>>> {
-    let mut wanted = vec![false; inputs.len()];
-    let mut mark = |f: FileId| {
-        if let Some(w) = wanted.get_mut(f as usize) {
-            *w = true;
-        }
-    };
-    for d in report
-        .diagnostics
+/// The texts the workspace holds, shared with the report (`None` where none is held). With
+/// [`Retain::Reported`] the renderers that show source lines read the others when they need
+/// them ([`Report::text`]), once each, so a JSON run never holds a text.
+fn sources(texts: &[Option<Text>]) -> Vec<Option<Arc<str>>> {
+    texts
         .iter()
-        .chain(report.suppressed.iter().map(|s| &s.diagnostic))
-    {
-        mark(d.file);
-        for r in &d.related {
-            mark(r.file);
-        }
-    }
-    inputs
-        .iter()
-        .zip(&wanted)
-        .enumerate()
-        .map(|(i, (input, &want))| {
-            if !want {
-                return None;
-            }
-            match texts.get(i).and_then(Option::as_ref) {
-                Some(Ok(text)) => Some(Arc::clone(text)),
-                Some(Err(_)) => None,
-                None if retain == Retain::Reported => load::read(input).ok(),
-                None => None,
-            }
+        .map(|t| match t {
+            Some(Ok(text)) => Some(Arc::clone(text)),
+            _ => None,
         })
         .collect()
 }

@@ -1,6 +1,7 @@
 //! `--format human`: source lines with a marker under the span, rule id, message and help,
 //! then a summary. Rendered with miette; colour only on a terminal, and never with NO_COLOR.
 
+use std::collections::HashMap;
 use std::fmt::{self, Display};
 use std::sync::Arc;
 
@@ -235,24 +236,29 @@ impl SourceCode for Window {
     }
 }
 
-/// Keeps the line table of the file being rendered (findings are sorted by file).
+/// The line tables of the file being shown and of the files its findings relate to: each is
+/// taken (or read) once while findings of that file are rendered (findings are sorted by file).
 struct Sources<'a> {
     report: &'a Report,
-    current: Option<(u32, Option<Arc<Lines>>)>,
+    current: Option<u32>,
+    files: HashMap<u32, Option<Arc<Lines>>>,
 }
 
 impl Sources<'_> {
-    fn get(&mut self, file: u32) -> Option<Arc<Lines>> {
-        if self.current.as_ref().map(|c| c.0) != Some(file) {
-            let lines = self
-                .report
-                .sources
-                .get(file as usize)
-                .and_then(Option::as_ref)
-                .map(|t| Arc::new(Lines::new(Arc::clone(t))));
-            self.current = Some((file, lines));
+    /// The file whose findings are rendered next; the tables of other files are let go.
+    fn start(&mut self, file: u32) {
+        if self.current != Some(file) {
+            self.current = Some(file);
+            self.files.clear();
         }
-        self.current.as_ref().and_then(|c| c.1.clone())
+    }
+
+    fn get(&mut self, file: u32) -> Option<Arc<Lines>> {
+        let report = self.report;
+        self.files
+            .entry(file)
+            .or_insert_with(|| report.text(file).map(|t| Arc::new(Lines::new(t))))
+            .clone()
     }
 }
 
@@ -276,6 +282,7 @@ pub fn render(report: &Report, opts: &Options) -> String {
     let mut sources = Sources {
         report,
         current: None,
+        files: HashMap::new(),
     };
     let mut out = String::new();
     for d in &report.diagnostics {
@@ -283,21 +290,14 @@ pub fn render(report: &Report, opts: &Options) -> String {
             Some(t) => format!("{} (template {t})", report.file_name(d.file)),
             None => report.file_name(d.file).to_string(),
         };
+        sources.start(d.file);
         let text = sources.get(d.file);
         let label = text.as_deref().map(|t| t.label(d.span, &short_label(d)));
         let related = d
             .related
             .iter()
             .map(|r| {
-                let rtext = if r.file == d.file {
-                    text.clone()
-                } else {
-                    report
-                        .sources
-                        .get(r.file as usize)
-                        .and_then(Option::as_ref)
-                        .map(|t| Arc::new(Lines::new(Arc::clone(t))))
-                };
+                let rtext = sources.get(r.file);
                 Related {
                     message: r.message.clone(),
                     label: rtext.as_deref().map(|t| t.label(r.span, "related")),
