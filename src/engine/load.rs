@@ -41,27 +41,26 @@ const START: Pos = Pos { line: 1, column: 1 };
 /// Files at least this large have their documents parsed in parallel.
 const PARALLEL_DOCUMENTS_BYTES: usize = 256 * 1024;
 
-/// The text of an input: standard input as read, a file read and decoded. A file that cannot
-/// be read or is not text is the error that says so, at its position.
-pub fn read(input: &Input) -> Result<Arc<str>, ParseError> {
-    if let Some(text) = &input.stdin {
-        return Ok(Arc::from(strip_bom(text)));
-    }
-    let Some(path) = &input.path else {
-        return Ok(Arc::from(""));
+/// The text of an input: standard input as read, a file read and decoded, without a byte
+/// order mark. A file that cannot be read or is not text is the error that says so, at its
+/// position.
+pub fn read(input: &Input) -> Result<String, ParseError> {
+    let mut text = match (&input.stdin, &input.path) {
+        (Some(text), _) => text.clone(),
+        (None, None) => String::new(),
+        (None, Some(path)) => {
+            let bytes = std::fs::read(path).map_err(|e| ParseError {
+                pos: START,
+                message: format!("cannot read {}: {}", input.display, describe_io(&e)),
+            })?;
+            decode(bytes, &input.display).map_err(|(pos, message)| ParseError { pos, message })?
+        }
     };
-    let bytes = std::fs::read(path).map_err(|e| ParseError {
-        pos: START,
-        message: format!("cannot read {}: {}", input.display, describe_io(&e)),
-    })?;
-    decode(bytes, &input.display)
-        .map(|t| Arc::from(strip_bom(&t)))
-        .map_err(|(pos, message)| ParseError { pos, message })
-}
-
-/// Positions are counted after a byte order mark.
-fn strip_bom(text: &str) -> &str {
-    text.strip_prefix('\u{feff}').unwrap_or(text)
+    // Positions are counted after a byte order mark.
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// The objects, document findings and suppressions of a file whose text is `text` (or that
@@ -91,36 +90,42 @@ pub fn load(
             return out;
         }
     };
-    let text = strip_bom(text);
     let json = input.is_json();
     let chunks = yaml::chunks(text, json);
-    let one = |chunk| load_document(chunk, json, file, settings, document_rules);
     if text.len() >= PARALLEL_DOCUMENTS_BYTES && chunks.len() > 1 {
         // A large stream (an operator's install bundle, a rendered chart): its documents are
         // parsed in parallel too, and their results joined in document order.
-        let parts: Vec<FileResult> = chunks.into_par_iter().map(one).collect();
+        let parts: Vec<FileResult> = chunks
+            .into_par_iter()
+            .map(|chunk| {
+                let mut part = FileResult::default();
+                load_document(chunk, json, file, settings, document_rules, &mut part);
+                part
+            })
+            .collect();
         for part in parts {
             out.append(part);
         }
     } else {
         for chunk in chunks {
-            out.append(one(chunk));
+            load_document(chunk, json, file, settings, document_rules, &mut out);
         }
     }
     out
 }
 
-/// Parses one document: its objects, suppressions, and the document hooks' findings.
+/// Parses one document and adds its objects, suppressions and the document hooks' findings
+/// to `out`.
 fn load_document(
     chunk: yaml::Chunk<'_>,
     json: bool,
     file: FileId,
     settings: &Settings,
     document_rules: &[&dyn Rule],
-) -> FileResult {
-    let mut out = FileResult::default();
+    out: &mut FileResult,
+) {
     let Some(doc) = yaml::parse_chunk(chunk) else {
-        return out;
+        return;
     };
     if !json {
         suppress::scan_comments(
@@ -154,7 +159,6 @@ fn load_document(
     for rule in document_rules {
         rule.check_document(&view, &mut out.diagnostics);
     }
-    out.objects = extracted.objects;
-    out.skipped = extracted.skipped;
-    out
+    out.objects.extend(extracted.objects);
+    out.skipped += extracted.skipped;
 }

@@ -73,7 +73,9 @@ impl Report {
         if let Some(Some(text)) = self.sources.get(file as usize) {
             return Some(Arc::clone(text));
         }
-        load::read(self.inputs.get(file as usize)?).ok()
+        load::read(self.inputs.get(file as usize)?)
+            .ok()
+            .map(Arc::from)
     }
 
     pub fn file_name(&self, file: FileId) -> &str {

@@ -57,7 +57,8 @@ impl Workspace {
                     &rules.document,
                 );
                 let keep = retain == Retain::Everything || input.stdin.is_some();
-                (keep.then_some(text), result)
+                // Only a held text becomes shared; a one-shot run drops it here.
+                (keep.then(|| text.map(Arc::from)), result)
             })
             .unzip();
         Workspace {
