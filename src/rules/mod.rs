@@ -19,6 +19,7 @@ pub mod parse_error;
 pub mod pdb_blocks_drain;
 pub mod pdb_matches_nothing;
 pub mod prestop_exceeds_grace_period;
+pub mod progress_deadline_too_short;
 pub mod removed_api;
 pub mod replicas_not_zone_multiple;
 pub mod rollout_full_outage;
@@ -46,6 +47,7 @@ pub static RULES: &[&dyn Rule] = &[
     &pdb_blocks_drain::PdbBlocksDrain,
     &pdb_matches_nothing::PdbMatchesNothing,
     &prestop_exceeds_grace_period::PrestopExceedsGracePeriod,
+    &progress_deadline_too_short::ProgressDeadlineTooShort,
     &removed_api::RemovedApi,
     &replicas_not_zone_multiple::ReplicasNotZoneMultiple,
     &rollout_full_outage::RolloutFullOutage,
