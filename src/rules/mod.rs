@@ -14,6 +14,7 @@ pub mod missing_pod_anti_affinity;
 pub mod missing_prestop_sleep;
 pub mod missing_readiness_probe;
 pub mod missing_zone_spread;
+pub mod not_ready_addresses_published;
 pub mod overlapping_pdbs;
 pub mod parse_error;
 pub mod pdb_blocks_drain;
@@ -43,6 +44,7 @@ pub static RULES: &[&dyn Rule] = &[
     &missing_prestop_sleep::MissingPrestopSleep,
     &missing_readiness_probe::MissingReadinessProbe,
     &missing_zone_spread::MissingZoneSpread,
+    &not_ready_addresses_published::NotReadyAddressesPublished,
     &overlapping_pdbs::OverlappingPdbs,
     &pdb_blocks_drain::PdbBlocksDrain,
     &pdb_matches_nothing::PdbMatchesNothing,
