@@ -5,6 +5,7 @@ use crate::rule::{Rule, RuleMeta};
 pub mod availability;
 pub mod bare_pod;
 pub mod deprecated_api;
+pub mod eviction_blocked;
 pub mod hpa_replicas_conflict;
 pub mod identical_probes;
 pub mod invalid_field_type;
@@ -36,6 +37,7 @@ pub mod zero_grace_period;
 pub static RULES: &[&dyn Rule] = &[
     &bare_pod::BarePod,
     &deprecated_api::DeprecatedApi,
+    &eviction_blocked::EvictionBlocked,
     &hpa_replicas_conflict::HpaReplicasConflict,
     &identical_probes::IdenticalProbes,
     &missing_liveness_probe::MissingLivenessProbe,
