@@ -21,6 +21,7 @@ pub mod parse_error;
 pub mod pdb_blocks_drain;
 pub mod pdb_matches_nothing;
 pub mod prestop_exceeds_grace_period;
+pub mod probe_port_unknown;
 pub mod progress_deadline_too_short;
 pub mod removed_api;
 pub mod replicas_not_zone_multiple;
@@ -51,6 +52,7 @@ pub static RULES: &[&dyn Rule] = &[
     &pdb_blocks_drain::PdbBlocksDrain,
     &pdb_matches_nothing::PdbMatchesNothing,
     &prestop_exceeds_grace_period::PrestopExceedsGracePeriod,
+    &probe_port_unknown::ProbePortUnknown,
     &progress_deadline_too_short::ProgressDeadlineTooShort,
     &removed_api::RemovedApi,
     &replicas_not_zone_multiple::ReplicasNotZoneMultiple,
