@@ -27,6 +27,7 @@ pub mod removed_api;
 pub mod replicas_not_zone_multiple;
 pub mod rollout_full_outage;
 pub mod rollout_strategy_invalid;
+pub mod route_backend_missing;
 pub mod service_matches_nothing;
 pub mod single_replica;
 pub mod spread_selector_mismatch;
@@ -58,6 +59,7 @@ pub static RULES: &[&dyn Rule] = &[
     &replicas_not_zone_multiple::ReplicasNotZoneMultiple,
     &rollout_full_outage::RolloutFullOutage,
     &rollout_strategy_invalid::RolloutStrategyInvalid,
+    &route_backend_missing::RouteBackendMissing,
     &service_matches_nothing::ServiceMatchesNothing,
     &single_replica::SingleReplica,
     &spread_selector_mismatch::SpreadSelectorMismatch,
