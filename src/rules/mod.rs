@@ -29,6 +29,7 @@ pub mod rollout_full_outage;
 pub mod rollout_strategy_invalid;
 pub mod route_backend_missing;
 pub mod service_matches_nothing;
+pub mod service_port_mismatch;
 pub mod single_replica;
 pub mod spread_selector_mismatch;
 pub mod unknown_rule;
@@ -61,6 +62,7 @@ pub static RULES: &[&dyn Rule] = &[
     &rollout_strategy_invalid::RolloutStrategyInvalid,
     &route_backend_missing::RouteBackendMissing,
     &service_matches_nothing::ServiceMatchesNothing,
+    &service_port_mismatch::ServicePortMismatch,
     &single_replica::SingleReplica,
     &spread_selector_mismatch::SpreadSelectorMismatch,
     &zero_grace_period::ZeroGracePeriod,
