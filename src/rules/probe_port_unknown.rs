@@ -166,10 +166,11 @@ impl Rule for ProbePortUnknown {
                             ),
                         )
                         .severity(Severity::Info)
-                        .help(
-                            "probe the port the application listens on, by its name, or declare \
-                             the probed port in the container's `ports`",
-                        )
+                        .help(format!(
+                            "declare the port in the container's `ports` (`- {{name: health, \
+                             containerPort: {n}}}`) and probe it by name, or correct the probe if \
+                             the application does not listen on {n}"
+                        ))
                     }
                 };
                 out.push(d);
