@@ -191,6 +191,13 @@ pub struct Index {
     pod_label_keys: HashSet<(String, String)>,
     /// CustomResourceDefinitions of the inputs: the API group each defines.
     crd_groups: Vec<String>,
+    /// Each input's directory (its path up to the last `/`), by file id; empty when the
+    /// paths are unknown.
+    dirs: Vec<String>,
+    /// (directory, namespace) of every Service of the inputs.
+    service_dirs: HashSet<(String, String)>,
+    /// (directory, namespace) → the port numbers written in the ConfigMaps there.
+    config_numbers: HashMap<(String, String), HashSet<i64>>,
 }
 
 /// Labels the pod controllers add to every pod they create, which selectors may use although
@@ -505,7 +512,77 @@ impl Index {
         ix.selected = selected;
         ix.pdbs_by_workload = pdbs_by_workload;
         ix.services_by_workload = services_by_workload;
+        ix.index_directories(paths);
         ix
+    }
+
+    /// Fills `dirs`, `service_dirs` and `config_numbers`, for the rules that judge a link only when the other
+    /// side's application is among the inputs (`same_directory`, `services_near`).
+    fn index_directories(&mut self, paths: &[&str]) {
+        self.dirs = paths
+            .iter()
+            .map(|p| p.rsplit_once('/').map_or("", |(d, _)| d).to_string())
+            .collect();
+        for o in &self.objects {
+            if let (Spec::Service(_), Some(ns), Some(dir)) =
+                (&o.spec, o.namespace(), self.dirs.get(o.file as usize))
+            {
+                self.service_dirs.insert((dir.clone(), ns.to_string()));
+            }
+            if let (Spec::ConfigMap(numbers), Some(ns), Some(dir)) =
+                (&o.spec, o.namespace(), self.dirs.get(o.file as usize))
+            {
+                self.config_numbers
+                    .entry((dir.clone(), ns.to_string()))
+                    .or_default()
+                    .extend(numbers.iter().copied());
+            }
+        }
+    }
+
+    /// Whether a ConfigMap of `obj`'s namespace in its directory writes the port number `n`
+    /// (an application's configuration file that sets the port it listens on).
+    pub fn configured_near(&self, obj: &Object, n: i64) -> bool {
+        let (Some(dir), Some(ns)) = (self.dirs.get(obj.file as usize), obj.namespace()) else {
+            return false;
+        };
+        self.config_numbers
+            .get(&(dir.clone(), ns.to_string()))
+            .is_some_and(|set| set.contains(&n))
+    }
+
+    /// Whether two objects are in one file, or in files of one directory.
+    pub fn same_directory(&self, a: &Object, b: &Object) -> bool {
+        a.file == b.file
+            || matches!(
+                (self.dirs.get(a.file as usize), self.dirs.get(b.file as usize)),
+                (Some(x), Some(y)) if x == y
+            )
+    }
+
+    /// Whether a Service of `namespace` is in `obj`'s file or directory: the inputs show the
+    /// Services of `obj`'s application there.
+    pub fn services_near(&self, obj: &Object, namespace: &str) -> bool {
+        match self.dirs.get(obj.file as usize) {
+            Some(dir) => self
+                .service_dirs
+                .contains(&(dir.clone(), namespace.to_string())),
+            None => self.objects.iter().any(|o| {
+                o.file == obj.file
+                    && matches!(o.spec, Spec::Service(_))
+                    && o.namespace() == Some(namespace)
+            }),
+        }
+    }
+
+    /// Every object of a kind, namespace and name (variants of one object), in input order.
+    pub fn objects_named<'a>(
+        &'a self,
+        namespace: &str,
+        kind: &str,
+        name: &str,
+    ) -> impl Iterator<Item = &'a Object> {
+        self.same_identity(namespace, kind, name)
     }
 
     /// Binds each HPA to the workload it scales. Objects with one kind, namespace and name are

@@ -137,6 +137,12 @@ pub enum Spec {
     /// A CustomResourceDefinition: the API group it defines (`spec.group`). Its controller
     /// is usually among the same inputs and may label pods under that group's domain.
     CustomResourceDefinition(String),
+    /// An Ingress (`networking.k8s.io/v1`) or a Gateway API HTTPRoute or GRPCRoute: the
+    /// Services it sends traffic to.
+    Route(Box<Route>),
+    /// A ConfigMap: the port numbers written in its `data` values ([`port_numbers`]), which
+    /// may configure the ports an application listens on.
+    ConfigMap(Vec<i64>),
     Other,
 }
 
@@ -148,6 +154,9 @@ pub struct Workload {
     /// Deployment `strategy`, StatefulSet and DaemonSet `updateStrategy`.
     pub strategy: Option<Strategy>,
     pub template: PodTemplate,
+    /// Deployment `minReadySeconds` and `progressDeadlineSeconds`.
+    pub min_ready_seconds: Option<Spanned<i64>>,
+    pub progress_deadline_seconds: Option<Spanned<i64>>,
 }
 
 #[derive(Debug, Clone)]
@@ -203,6 +212,9 @@ pub struct Container {
     /// What the preStop hook waits before SIGTERM ([`Handler::wait`]), at the words that say
     /// it: the `sleep` command, the `seconds` of the native action, or the `httpGet` action.
     pub pre_stop_wait: Option<Spanned<Wait>>,
+    /// Port numbers written in the container's `command`, `args` and `env` values
+    /// ([`port_numbers`]): ports the application may be told to listen on without declaring.
+    pub numbers_in_args: Vec<i64>,
 }
 
 impl Container {
@@ -244,6 +256,8 @@ pub struct Probe {
     /// A field of the probe had the wrong type (an `invalid-field-type` finding, e.g. an
     /// unrendered `${PERIOD}`), so what the probe does is not fully known.
     pub has_invalid_field: bool,
+    /// The `port` of its `httpGet`, `tcpSocket` or `grpc` handler, at its value.
+    pub port: Option<Spanned<IntOrString>>,
 }
 
 /// A probe or lifecycle handler.
@@ -295,6 +309,78 @@ pub struct Service {
     pub service_type: Option<Spanned<String>>,
     /// `spec.selector`, a plain label map, as a selector of match labels.
     pub selector: Option<Spanned<Selector>>,
+    /// `spec.ports` whose fields could be read.
+    pub ports: Vec<ServicePort>,
+    /// A port of `spec.ports` had a field of the wrong type, so the list is not fully known.
+    pub ports_incomplete: bool,
+    pub cluster_ip: Option<Spanned<String>>,
+    pub publish_not_ready_addresses: Option<Spanned<bool>>,
+}
+
+/// A port of a Service's `spec.ports`.
+#[derive(Debug, Clone)]
+pub struct ServicePort {
+    pub name: Option<Spanned<String>>,
+    pub port: Spanned<i64>,
+    /// `targetPort` as written; absent means the same number as `port`.
+    pub target_port: Option<Spanned<IntOrString>>,
+}
+
+impl ServicePort {
+    /// The container port traffic goes to, and where it is written (`port` when `targetPort`
+    /// is left to its default).
+    pub fn target(&self) -> Spanned<IntOrString> {
+        self.target_port
+            .clone()
+            .unwrap_or_else(|| Spanned::new(IntOrString::Int(self.port.value), self.port.span))
+    }
+}
+
+/// The backends of an Ingress or a Gateway API route that are Services. Backends of other
+/// kinds (an Ingress `resource`, a `backendRef` with another `group` or `kind`) are left out.
+#[derive(Debug, Clone, Default)]
+pub struct Route {
+    pub backends: Vec<Backend>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Backend {
+    /// The Service's name, at its value.
+    pub name: Spanned<String>,
+    /// A Gateway API `backendRef.namespace`; `None` is the route's own namespace.
+    pub namespace: Option<String>,
+    /// An Ingress `port.number` or `port.name`, a Gateway API `port`; `None` when absent or
+    /// not readable.
+    pub port: Option<Spanned<IntOrString>>,
+}
+
+/// The numbers from 1 to 65535 written in `text` (`--port=8080`, `0.0.0.0:4317`), added to
+/// `out`; callers sort and deduplicate.
+pub fn port_numbers(text: &str, out: &mut Vec<i64>) {
+    for token in text.split(|c: char| !c.is_ascii_digit()) {
+        if (1..=5).contains(&token.len()) {
+            if let Ok(n) = token.parse::<i64>() {
+                if (1..=65535).contains(&n) {
+                    out.push(n);
+                }
+            }
+        }
+    }
+}
+
+/// Whether a port name is one Kubernetes accepts (an IANA service name: at most 15
+/// lowercase letters, digits and inner single hyphens, at least one letter), so that a name
+/// from an unrendered template (`${PORT}`, a quoted `"8080"`) is not taken for one.
+pub fn is_port_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    !b.is_empty()
+        && b.len() <= 15
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter().any(u8::is_ascii_lowercase)
+        && b.first() != Some(&b'-')
+        && b.last() != Some(&b'-')
+        && !name.contains("--")
 }
 
 impl Workload {
@@ -367,7 +453,11 @@ impl Object {
 pub const ANNOTATION_PREFIX: &str = "kube-contract.io/";
 
 /// Other annotations rules read, kept in the model too.
-pub const KEPT_ANNOTATIONS: &[&str] = &["helm.sh/hook"];
+pub const KEPT_ANNOTATIONS: &[&str] = &[
+    "helm.sh/hook",
+    "cluster-autoscaler.kubernetes.io/safe-to-evict",
+    "karpenter.sh/do-not-disrupt",
+];
 
 /// Whether the model keeps an annotation.
 pub fn keeps_annotation(key: &str) -> bool {
@@ -758,6 +848,10 @@ impl Extractor<'_, '_, '_> {
             self.map(root, "spec", "spec")
                 .and_then(|s| self.string(s, "group", "spec.group"))
                 .map_or(Spec::Other, |g| Spec::CustomResourceDefinition(g.value))
+        } else if group.is_empty() && kind.value == "ConfigMap" {
+            Spec::ConfigMap(self.config_map_numbers(root))
+        } else if let Some(route) = self.route(root, &api_version.value, &kind.value) {
+            Spec::Route(Box::new(route))
         } else {
             Spec::Other
         };
@@ -801,6 +895,8 @@ impl Extractor<'_, '_, '_> {
                 selector: None,
                 strategy: None,
                 template,
+                min_ready_seconds: None,
+                progress_deadline_seconds: None,
             });
         }
         let spec = spec?;
@@ -858,11 +954,14 @@ impl Extractor<'_, '_, '_> {
             _ => None,
         };
         let strategy = strategy_key.and_then(|k| self.strategy(spec, k));
+        let (min_ready_seconds, progress_deadline_seconds) = self.deployment_timing(spec, kind);
         Some(Workload {
             replicas,
             selector,
             strategy,
             template,
+            min_ready_seconds,
+            progress_deadline_seconds,
         })
     }
 
@@ -1112,6 +1211,7 @@ impl Extractor<'_, '_, '_> {
             startup_probe,
             pre_stop,
             pre_stop_wait,
+            numbers_in_args: self.numbers_in_args(c),
         })
     }
 
@@ -1175,8 +1275,10 @@ impl Extractor<'_, '_, '_> {
                 .int(p, "successThreshold", &format!("{path}.successThreshold"))
                 .map(|v| v.value),
             has_invalid_field: false,
+            port: None,
         };
         probe.has_invalid_field = self.errors.len() > reported;
+        probe.port = self.probe_port(p, &probe.handler);
         Some(Box::new(probe))
     }
 
@@ -1274,10 +1376,292 @@ impl Extractor<'_, '_, '_> {
             let labels = self.labels(spec, "selector", "spec.selector");
             Spanned::new(Selector::from_labels(labels), span)
         });
+        let (ports, ports_incomplete) = self.service_ports(spec);
         Some(Service {
             service_type,
             selector,
+            ports,
+            ports_incomplete,
+            cluster_ip: self.quiet_string(spec, "clusterIP"),
+            publish_not_ready_addresses: self.quiet_bool(spec, "publishNotReadyAddresses"),
         })
+    }
+}
+
+/// What the traffic rules read (Service ports, routes, probe ports, Deployment timing). These
+/// fields were not read before, so a value of the wrong type is left out here without an
+/// `invalid-field-type` finding, and the rules stay silent on what they cannot read.
+impl Extractor<'_, '_, '_> {
+    fn quiet_string(&self, map: NodeId, key: &str) -> Option<Spanned<String>> {
+        let v = self.field(map, key)?;
+        match self.tree.value(v) {
+            Some(Value::Str(s)) => Some(Spanned::new(s.to_string(), self.span(v))),
+            _ => None,
+        }
+    }
+
+    fn quiet_bool(&self, map: NodeId, key: &str) -> Option<Spanned<bool>> {
+        let v = self.field(map, key)?;
+        match self.tree.value(v) {
+            Some(Value::Bool(b)) => Some(Spanned::new(b, self.span(v))),
+            _ => None,
+        }
+    }
+
+    /// `Ok(None)` when absent, `Err(())` when written with another type.
+    fn quiet_int_or_string(
+        &self,
+        map: NodeId,
+        key: &str,
+    ) -> Result<Option<Spanned<IntOrString>>, ()> {
+        let Some(v) = self.field(map, key) else {
+            return Ok(None);
+        };
+        let value = match self.tree.value(v) {
+            Some(Value::Int(i)) => IntOrString::Int(i),
+            Some(Value::Str(s)) => IntOrString::Str(s.to_string()),
+            _ => return Err(()),
+        };
+        Ok(Some(Spanned::new(value, self.span(v))))
+    }
+
+    fn quiet_int(&self, map: NodeId, key: &str) -> Result<Option<Spanned<i64>>, ()> {
+        match self.quiet_int_or_string(map, key)? {
+            None => Ok(None),
+            Some(Spanned {
+                value: IntOrString::Int(i),
+                span,
+            }) => Ok(Some(Spanned::new(i, span))),
+            Some(_) => Err(()),
+        }
+    }
+
+    fn quiet_items(&self, map: NodeId, key: &str) -> Vec<NodeId> {
+        self.field(map, key).map_or_else(Vec::new, |v| {
+            self.tree
+                .items(v)
+                .iter()
+                .filter_map(|&i| self.tree.resolve(i))
+                .filter(|&i| self.tree.is_map(i))
+                .collect()
+        })
+    }
+
+    /// A Service's `spec.ports`, and whether some port could not be read.
+    fn service_ports(&self, spec: NodeId) -> (Vec<ServicePort>, bool) {
+        let mut ports = Vec::new();
+        let mut incomplete = false;
+        let Some(list) = self.field(spec, "ports") else {
+            return (ports, false);
+        };
+        for &item in self.tree.items(list) {
+            let Some(p) = self.tree.resolve(item).filter(|&p| self.tree.is_map(p)) else {
+                incomplete = true;
+                continue;
+            };
+            let name = self.quiet_string(p, "name");
+            match (
+                self.quiet_int(p, "port"),
+                self.quiet_int_or_string(p, "targetPort"),
+            ) {
+                (Ok(Some(port)), Ok(target_port)) => ports.push(ServicePort {
+                    name,
+                    port,
+                    // `0` and `""` are defaulted to `port` by the API server, as is absence.
+                    target_port: target_port.filter(|t| {
+                        !matches!(&t.value, IntOrString::Int(0))
+                            && !matches!(&t.value, IntOrString::Str(s) if s.is_empty())
+                    }),
+                }),
+                _ => incomplete = true,
+            }
+        }
+        (
+            ports,
+            incomplete
+                || !matches!(
+                    self.tree.node(list).kind,
+                    crate::yaml::tree::NodeKind::Seq { .. }
+                ),
+        )
+    }
+
+    /// The port of a probe's handler, with its span.
+    fn probe_port(&self, probe: NodeId, handler: &Handler) -> Option<Spanned<IntOrString>> {
+        let key = match handler {
+            Handler::HttpGet { .. } => "httpGet",
+            Handler::TcpSocket { .. } => "tcpSocket",
+            Handler::Grpc { .. } => "grpc",
+            _ => return None,
+        };
+        let h = self.field(probe, key)?;
+        self.quiet_int_or_string(h, "port").ok().flatten()
+    }
+
+    /// [`port_numbers`] of a container's `command`, `args` and `env` values.
+    fn numbers_in_args(&self, c: NodeId) -> Vec<i64> {
+        let mut out = Vec::new();
+        for key in ["command", "args"] {
+            if let Some(list) = self.field(c, key) {
+                for &word in self.tree.items(list) {
+                    if let Some(text) = self.tree.str(word) {
+                        port_numbers(text, &mut out);
+                    }
+                }
+            }
+        }
+        for var in self.quiet_items(c, "env") {
+            if let Some(value) = self.quiet_string(var, "value") {
+                port_numbers(&value.value, &mut out);
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// [`port_numbers`] of a ConfigMap's `data` values.
+    fn config_map_numbers(&self, root: NodeId) -> Vec<i64> {
+        let mut out = Vec::new();
+        if let Some(data) = self.field(root, "data").filter(|&d| self.tree.is_map(d)) {
+            for (_, v) in self.tree.pairs(data) {
+                if let Some(text) = self.tree.str(v) {
+                    port_numbers(text, &mut out);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    /// A Deployment's `minReadySeconds` and `progressDeadlineSeconds`.
+    fn deployment_timing(
+        &self,
+        spec: NodeId,
+        kind: &str,
+    ) -> (Option<Spanned<i64>>, Option<Spanned<i64>>) {
+        if kind != "Deployment" {
+            return (None, None);
+        }
+        (
+            self.quiet_int(spec, "minReadySeconds").ok().flatten(),
+            self.quiet_int(spec, "progressDeadlineSeconds")
+                .ok()
+                .flatten(),
+        )
+    }
+
+    /// The Service backends of an Ingress (`networking.k8s.io/v1`: `defaultBackend` and the
+    /// paths of `rules`) or of an HTTPRoute or GRPCRoute (`gateway.networking.k8s.io/v1` or
+    /// `v1beta1`: the `backendRefs` of `rules`); `None` for other objects.
+    fn route(&self, root: NodeId, api_version: &str, kind: &str) -> Option<Route> {
+        let ingress = api_version == "networking.k8s.io/v1" && kind == "Ingress";
+        let gateway = matches!(
+            api_version,
+            "gateway.networking.k8s.io/v1" | "gateway.networking.k8s.io/v1beta1"
+        ) && matches!(kind, "HTTPRoute" | "GRPCRoute");
+        if !ingress && !gateway {
+            return None;
+        }
+        let mut route = Route::default();
+        let Some(spec) = self.field(root, "spec").filter(|&s| self.tree.is_map(s)) else {
+            return Some(route);
+        };
+        if ingress {
+            let mut backends: Vec<NodeId> =
+                self.field(spec, "defaultBackend").into_iter().collect();
+            for rule in self.quiet_items(spec, "rules") {
+                let Some(http) = self.field(rule, "http") else {
+                    continue;
+                };
+                for path in self.quiet_items(http, "paths") {
+                    backends.extend(self.field(path, "backend"));
+                }
+            }
+            for b in backends {
+                let Some(svc) = self.field(b, "service").filter(|&s| self.tree.is_map(s)) else {
+                    continue;
+                };
+                let Some(name) = self.quiet_string(svc, "name") else {
+                    continue;
+                };
+                let port =
+                    self.field(svc, "port")
+                        .and_then(|p| match self.quiet_int(p, "number") {
+                            Ok(Some(n)) => Some(Spanned::new(IntOrString::Int(n.value), n.span)),
+                            _ => self
+                                .quiet_string(p, "name")
+                                .map(|n| Spanned::new(IntOrString::Str(n.value), n.span)),
+                        });
+                route.backends.push(Backend {
+                    name,
+                    namespace: None,
+                    port,
+                });
+            }
+        } else {
+            for rule in self.quiet_items(spec, "rules") {
+                for b in self.quiet_items(rule, "backendRefs") {
+                    let group = self.quiet_string(b, "group").map(|g| g.value);
+                    let kind = self.quiet_string(b, "kind").map(|k| k.value);
+                    let is_service = group.as_deref().is_none_or(str::is_empty)
+                        && kind.as_deref().is_none_or(|k| k == "Service");
+                    if !is_service {
+                        continue;
+                    }
+                    let Some(name) = self.quiet_string(b, "name") else {
+                        continue;
+                    };
+                    let port = self
+                        .quiet_int(b, "port")
+                        .ok()
+                        .flatten()
+                        .map(|n| Spanned::new(IntOrString::Int(n.value), n.span));
+                    route.backends.push(Backend {
+                        name,
+                        namespace: self.quiet_string(b, "namespace").map(|n| n.value),
+                        port,
+                    });
+                }
+            }
+        }
+        Some(route)
+    }
+}
+
+#[cfg(test)]
+mod traffic_tests {
+    use super::*;
+
+    #[test]
+    fn port_names_follow_the_iana_service_name_rules() {
+        for ok in ["http", "grpc-web", "h2c", "metrics9090", "a"] {
+            assert!(is_port_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "8080",
+            "HTTP",
+            "-http",
+            "http-",
+            "a--b",
+            "${PORT}",
+            "way-too-long-name",
+        ] {
+            assert!(!is_port_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn port_numbers_are_read_from_free_text() {
+        let mut out = Vec::new();
+        port_numbers(
+            "--port=8080 --admin 0.0.0.0:9901, 70000 and 123456",
+            &mut out,
+        );
+        // Zeros, numbers above 65535 and longer digit runs are not ports.
+        assert_eq!(out, vec![8080, 9901]);
     }
 }
 
