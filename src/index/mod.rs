@@ -11,17 +11,9 @@ use std::collections::{HashMap, HashSet};
 use crate::base::diagnostic::FileId;
 use crate::base::span::Span;
 use crate::model::selector::{Operator, Selector};
-use crate::model::{api_group, Object, Spec, Workload, WORKLOAD_KINDS};
+use crate::model::{api_group, Kind, Object, Spec, Workload, REPLICATED_KINDS, WORKLOAD_KINDS};
 
 pub type ObjectId = u32;
-
-/// Kinds with a `spec.replicas`.
-pub const REPLICATED_KINDS: &[&str] = &[
-    "Deployment",
-    "StatefulSet",
-    "ReplicaSet",
-    "ReplicationController",
-];
 
 /// Effective replicas of a workload, and the HPA that decides them, if any.
 #[derive(Debug, Clone, Copy)]
@@ -53,15 +45,15 @@ fn pod_matches(obj: &Object, w: &Workload, selector: &Selector) -> bool {
         .filter(|(k, _)| asks(k))
         .map(|(k, v)| (k.as_str(), v.clone()))
         .collect();
-    match (obj.kind.value.as_str(), obj.key.name.as_deref()) {
-        ("Job", Some(name)) => {
+    match (obj.kind, obj.key.name.as_deref()) {
+        (Kind::Job, Some(name)) => {
             for k in JOB_NAME_LABELS {
                 if asks(k) && !labels.contains_key(k) {
                     extra.push((k, name.to_string()));
                 }
             }
         }
-        ("StatefulSet", Some(name))
+        (Kind::StatefulSet, Some(name))
             if asks(STATEFULSET_POD_NAME) || asks(STATEFULSET_POD_INDEX) =>
         {
             // Every pod has its own name, `<statefulset>-<ordinal>`: the selector matches the
@@ -121,7 +113,7 @@ impl Replicas<'_> {
 
     /// Where `count` comes from; `workload` is the object these replicas were computed for.
     pub fn origin(&self, workload: &Object) -> ReplicasOrigin {
-        let what = format!("{} {}", workload.kind.value, workload.display_name());
+        let what = format!("{} {}", workload.kind_name.value, workload.display_name());
         let n = self.count;
         let plural = if n == 1 { "replica" } else { "replicas" };
         let span = self.origin_span(workload);
@@ -158,21 +150,24 @@ impl Replicas<'_> {
 #[derive(Default)]
 pub struct Index {
     objects: Vec<Object>,
+    /// Every namespace, kind, name, label key and value and directory the index keys on, as
+    /// a small number: keys are tuples of them, and a lookup allocates nothing.
+    symbols: Symbols,
     /// (namespace, kind, name) → the first object of that identity.
-    by_name: HashMap<(String, String, String), ObjectId>,
+    by_name: HashMap<Key3, ObjectId>,
     /// The first object of an identity → the others of it (variants: one per environment
     /// directory, a kustomize base and its patches), in input order. Rare, so kept apart.
     variants: HashMap<ObjectId, Vec<ObjectId>>,
     /// Workloads per namespace, in input order.
     workloads_by_ns: HashMap<String, Vec<ObjectId>>,
     /// (namespace, label key, label value) → workloads whose pod template carries it.
-    pods_by_label: HashMap<(String, String, String), Vec<ObjectId>>,
+    pods_by_label: HashMap<Key3, Vec<ObjectId>>,
     /// Workload → HPAs bound to it (see `bind_hpas`).
     hpas_by_workload: HashMap<ObjectId, Vec<ObjectId>>,
     /// HPA → workloads bound to it, in input order.
     workloads_by_hpa: HashMap<ObjectId, Vec<ObjectId>>,
     /// (namespace, kind, name) of a scale target → HPAs that target it.
-    hpas_by_target: HashMap<(String, String, String), Vec<ObjectId>>,
+    hpas_by_target: HashMap<Key3, Vec<ObjectId>>,
     /// Workload → PDBs that select its pods.
     pdbs_by_workload: HashMap<ObjectId, Vec<ObjectId>>,
     /// Workload → Services that select its pods.
@@ -181,23 +176,23 @@ pub struct Index {
     selected: HashMap<ObjectId, Vec<ObjectId>>,
     /// (namespace, name) → custom resources of that name that may run pods (objects of an
     /// API group that is not built in: an operator's Prometheus, Cluster, LeaderWorkerSet…).
-    custom_by_name: HashMap<(String, String), Vec<ObjectId>>,
+    custom_by_name: HashMap<Key2, Vec<ObjectId>>,
     /// (namespace, label key, label value) → custom resources whose own labels carry it.
-    custom_by_label: HashMap<(String, String, String), Vec<ObjectId>>,
+    custom_by_label: HashMap<Key3, Vec<ObjectId>>,
     /// Custom resources per namespace, in input order.
     custom_by_ns: HashMap<String, Vec<ObjectId>>,
     /// (namespace, label key) of every label some pod template of the namespace carries;
     /// only filled when the inputs define CRDs, for `labelled_by_controller`.
-    pod_label_keys: HashSet<(String, String)>,
+    pod_label_keys: HashSet<Key2>,
     /// CustomResourceDefinitions of the inputs: the API group each defines.
     crd_groups: Vec<String>,
     /// Each input's directory (its path up to the last `/`), by file id; empty when the
     /// paths are unknown.
     dirs: Vec<String>,
     /// (directory, namespace) of every Service of the inputs.
-    service_dirs: HashSet<(String, String)>,
+    service_dirs: HashSet<Key2>,
     /// (directory, namespace) → the port numbers written in the ConfigMaps there.
-    config_numbers: HashMap<(String, String), HashSet<i64>>,
+    config_numbers: HashMap<Key2, HashSet<i64>>,
 }
 
 /// Labels the pod controllers add to every pod they create, which selectors may use although
@@ -336,7 +331,7 @@ pub fn is_custom_resource(obj: &Object) -> bool {
     let group = api_group(&obj.api_version.value);
     group.contains('.')
         && !BUILTIN_DOTTED_GROUPS.contains(&group)
-        && !NON_POD_CUSTOM_KINDS.contains(&obj.kind.value.as_str())
+        && !NON_POD_CUSTOM_KINDS.contains(&obj.kind_name.value.as_str())
 }
 
 /// The identity of an object in a cluster: kind, namespace and name. Objects of one run that
@@ -352,14 +347,53 @@ pub struct Identity<'a> {
 
 pub fn identity(obj: &Object) -> Identity<'_> {
     Identity {
-        kind: &obj.kind.value,
+        kind: &obj.kind_name.value,
         namespace: obj.namespace(),
         name: obj.key.name.as_deref().ok_or(obj.id),
     }
 }
 
-fn triple(a: &str, b: &str, c: &str) -> (String, String, String) {
-    (a.to_string(), b.to_string(), c.to_string())
+/// An interned string.
+type Sym = u32;
+type Key2 = (Sym, Sym);
+type Key3 = (Sym, Sym, Sym);
+
+/// Strings interned while the index is built. A lookup of a string never seen answers `None`
+/// without allocating: no key can hold it.
+#[derive(Default)]
+struct Symbols {
+    ids: HashMap<Box<str>, Sym>,
+}
+
+impl Symbols {
+    fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&id) = self.ids.get(s) {
+            return id;
+        }
+        let id = self.ids.len() as Sym;
+        self.ids.insert(Box::from(s), id);
+        id
+    }
+
+    fn get(&self, s: &str) -> Option<Sym> {
+        self.ids.get(s).copied()
+    }
+
+    fn key3(&mut self, a: &str, b: &str, c: &str) -> Key3 {
+        (self.intern(a), self.intern(b), self.intern(c))
+    }
+
+    fn find3(&self, a: &str, b: &str, c: &str) -> Option<Key3> {
+        Some((self.get(a)?, self.get(b)?, self.get(c)?))
+    }
+
+    fn key2(&mut self, a: &str, b: &str) -> Key2 {
+        (self.intern(a), self.intern(b))
+    }
+
+    fn find2(&self, a: &str, b: &str) -> Option<Key2> {
+        Some((self.get(a)?, self.get(b)?))
+    }
 }
 
 /// How near two files are: `usize::MAX` for the same file, else the number of leading
@@ -401,6 +435,7 @@ impl Index {
             objects,
             ..Index::default()
         };
+        let syms = &mut ix.symbols;
         for (i, o) in ix.objects.iter().enumerate() {
             let id = i as ObjectId;
             if let Spec::CustomResourceDefinition(group) = &o.spec {
@@ -410,7 +445,7 @@ impl Index {
             if let Some(name) = &o.key.name {
                 let first = *ix
                     .by_name
-                    .entry(triple(ns, &o.kind.value, name))
+                    .entry(syms.key3(ns, &o.kind_name.value, name))
                     .or_insert(id);
                 if first != id {
                     ix.variants.entry(first).or_default().push(id);
@@ -424,15 +459,15 @@ impl Index {
                         .push(id);
                     for (k, v) in w.template.labels.iter().chain(implied_labels(w)) {
                         ix.pods_by_label
-                            .entry(triple(ns, k, v))
+                            .entry(syms.key3(ns, k, v))
                             .or_default()
                             .push(id);
                     }
-                    if let (Some(name), "Job") = (&o.key.name, o.kind.value.as_str()) {
+                    if let (Some(name), Kind::Job) = (&o.key.name, o.kind) {
                         for k in JOB_NAME_LABELS {
                             if !w.template.labels.contains_key(k) {
                                 ix.pods_by_label
-                                    .entry(triple(ns, k, name))
+                                    .entry(syms.key3(ns, k, name))
                                     .or_default()
                                     .push(id);
                             }
@@ -442,7 +477,7 @@ impl Index {
                 Spec::HorizontalPodAutoscaler(h) => {
                     if let (Some(kind), Some(name)) = (&h.target_kind, &h.target_name) {
                         ix.hpas_by_target
-                            .entry(triple(ns, kind, name))
+                            .entry(syms.key3(ns, kind, name))
                             .or_default()
                             .push(id);
                     }
@@ -450,13 +485,13 @@ impl Index {
                 _ if is_custom_resource(o) => {
                     if let Some(name) = &o.key.name {
                         ix.custom_by_name
-                            .entry((ns.to_string(), name.clone()))
+                            .entry(syms.key2(ns, name))
                             .or_default()
                             .push(id);
                     }
                     for (k, v) in &o.labels {
                         ix.custom_by_label
-                            .entry(triple(ns, k, v))
+                            .entry(syms.key3(ns, k, v))
                             .or_default()
                             .push(id);
                     }
@@ -469,7 +504,7 @@ impl Index {
             ix.pod_label_keys = ix
                 .pods_by_label
                 .keys()
-                .map(|(ns, k, _)| (ns.clone(), k.clone()))
+                .map(|&(ns, k, _)| (ns, k))
                 .collect();
         }
         ix.bind_hpas(paths);
@@ -527,13 +562,13 @@ impl Index {
             if let (Spec::Service(_), Some(ns), Some(dir)) =
                 (&o.spec, o.namespace(), self.dirs.get(o.file as usize))
             {
-                self.service_dirs.insert((dir.clone(), ns.to_string()));
+                self.service_dirs.insert(self.symbols.key2(dir, ns));
             }
             if let (Spec::ConfigMap(numbers), Some(ns), Some(dir)) =
                 (&o.spec, o.namespace(), self.dirs.get(o.file as usize))
             {
                 self.config_numbers
-                    .entry((dir.clone(), ns.to_string()))
+                    .entry(self.symbols.key2(dir, ns))
                     .or_default()
                     .extend(numbers.iter().copied());
             }
@@ -546,8 +581,9 @@ impl Index {
         let (Some(dir), Some(ns)) = (self.dirs.get(obj.file as usize), obj.namespace()) else {
             return false;
         };
-        self.config_numbers
-            .get(&(dir.clone(), ns.to_string()))
+        self.symbols
+            .find2(dir, ns)
+            .and_then(|key| self.config_numbers.get(&key))
             .is_some_and(|set| set.contains(&n))
     }
 
@@ -565,8 +601,9 @@ impl Index {
     pub fn services_near(&self, obj: &Object, namespace: &str) -> bool {
         match self.dirs.get(obj.file as usize) {
             Some(dir) => self
-                .service_dirs
-                .contains(&(dir.clone(), namespace.to_string())),
+                .symbols
+                .find2(dir, namespace)
+                .is_some_and(|key| self.service_dirs.contains(&key)),
             None => self.objects.iter().any(|o| {
                 o.file == obj.file
                     && matches!(o.spec, Spec::Service(_))
@@ -592,11 +629,11 @@ impl Index {
     /// the ones sharing the most leading directories with it. A unique target binds wherever
     /// it is (an HPA kept in an `hpa/` directory next to `deploy/`).
     fn bind_hpas(&mut self, paths: &[&str]) {
-        let mut by_identity: HashMap<(String, String, String), Vec<ObjectId>> = HashMap::new();
+        let mut by_identity: HashMap<Key3, Vec<ObjectId>> = HashMap::new();
         for o in &self.objects {
             if let (Some(ns), Some(name), Some(_)) = (o.namespace(), &o.key.name, o.workload()) {
                 by_identity
-                    .entry(triple(ns, &o.kind.value, name))
+                    .entry(self.symbols.key3(ns, &o.kind_name.value, name))
                     .or_default()
                     .push(o.id);
             }
@@ -648,9 +685,8 @@ impl Index {
     }
 
     pub fn find(&self, namespace: &str, kind: &str, name: &str) -> Option<&Object> {
-        self.by_name
-            .get(&triple(namespace, kind, name))
-            .map(|&i| self.get(i))
+        let key = self.symbols.find3(namespace, kind, name)?;
+        self.by_name.get(&key).map(|&i| self.get(i))
     }
 
     /// Every object of a kind, namespace and name, in input order.
@@ -660,7 +696,11 @@ impl Index {
         kind: &str,
         name: &str,
     ) -> impl Iterator<Item = &'a Object> {
-        let first = self.by_name.get(&triple(namespace, kind, name)).copied();
+        let first = self
+            .symbols
+            .find3(namespace, kind, name)
+            .and_then(|key| self.by_name.get(&key))
+            .copied();
         let others = first
             .and_then(|f| self.variants.get(&f))
             .map_or(&[][..], |v| v.as_slice());
@@ -680,7 +720,7 @@ impl Index {
             .key
             .name
             .iter()
-            .flat_map(move |name| self.same_identity(ns, &fragment.kind.value, name))
+            .flat_map(move |name| self.same_identity(ns, &fragment.kind_name.value, name))
             .filter(move |o| o.id != fragment.id && o.workload().is_some_and(|w| !w.is_fragment()))
     }
 
@@ -690,7 +730,7 @@ impl Index {
     fn unlabelled_namesake(&self, namespace: &str, name: &str) -> bool {
         WORKLOAD_KINDS
             .iter()
-            .flat_map(|kind| self.same_identity(namespace, kind, name))
+            .flat_map(|kind| self.same_identity(namespace, kind.name(), name))
             .any(|o| {
                 o.workload().is_some_and(|w| {
                     w.template.labels.is_empty()
@@ -752,17 +792,26 @@ impl Index {
         &'s self,
         namespace: &str,
         selector: &Selector,
-        posting: &'s HashMap<(String, String, String), Vec<ObjectId>>,
+        posting: &'s HashMap<Key3, Vec<ObjectId>>,
         all: &'s [ObjectId],
     ) -> Cow<'s, [ObjectId]> {
         let list = |k: &str, v: &str| {
-            posting
-                .get(&triple(namespace, k, v))
+            self.symbols
+                .find3(namespace, k, v)
+                .and_then(|key| posting.get(&key))
                 .map_or(&[][..], |v| v.as_slice())
         };
         let indexed = |k: &str| k != STATEFULSET_POD_NAME && k != STATEFULSET_POD_INDEX;
-        if let Some((k, v)) = selector.match_labels.iter().find(|(k, _)| indexed(k)) {
-            return Cow::Borrowed(list(k, v));
+        // The shortest posting list of the selector's labels: every candidate must carry all
+        // of them, so any one list holds every match.
+        if let Some(shortest) = selector
+            .match_labels
+            .iter()
+            .filter(|(k, _)| indexed(k))
+            .map(|(k, v)| list(k, v))
+            .min_by_key(|l| l.len())
+        {
+            return Cow::Borrowed(shortest);
         }
         let one_of = selector
             .expressions
@@ -797,8 +846,8 @@ impl Index {
                 .flat_map(|r| r.values.iter()),
         );
         for v in values {
-            let key = (namespace.to_string(), v.clone());
-            if self.custom_by_name.contains_key(&key) {
+            let key = self.symbols.find2(namespace, v);
+            if key.is_some_and(|key| self.custom_by_name.contains_key(&key)) {
                 return true;
             }
         }
@@ -827,8 +876,9 @@ impl Index {
         let runtime = |key: &str| {
             key.split_once('/').is_some_and(|(prefix, _)| {
                 !self
-                    .pod_label_keys
-                    .contains(&(namespace.to_string(), key.to_string()))
+                    .symbols
+                    .find2(namespace, key)
+                    .is_some_and(|k| self.pod_label_keys.contains(&k))
                     && self.crd_groups.iter().any(|g| same_domain(prefix, g))
             })
         };
@@ -875,7 +925,7 @@ impl Index {
     /// DaemonSet, Job, CronJob) and for non-workloads.
     pub fn effective_replicas<'a>(&'a self, obj: &'a Object) -> Option<Replicas<'a>> {
         let w = obj.workload()?;
-        if !REPLICATED_KINDS.contains(&obj.kind.value.as_str()) {
+        if !REPLICATED_KINDS.contains(&obj.kind) {
             return None;
         }
         // Variants of one workload (one per environment directory) each have theirs: prefer

@@ -6,12 +6,14 @@
 //! keeps its span. A value of the wrong type (`replicas: "three"`) is an `invalid-field-type`
 //! finding at its position, and the field is treated as absent.
 
+pub mod kind;
 pub mod selector;
 pub mod wait;
 
 use std::sync::Arc;
 
 use crate::base::diagnostic::{FileId, ObjectKey};
+pub use kind::{Kind, LONG_RUNNING_KINDS, REPLICATED_KINDS, WORKLOAD_KINDS};
 use crate::base::span::Span;
 use crate::model::selector::{Labels, Operator, Requirement, Selector};
 use crate::model::wait::{Wait, WaitAt};
@@ -117,7 +119,10 @@ pub struct Object {
     pub file: FileId,
     pub template: Option<Arc<str>>,
     pub api_version: Spanned<String>,
-    pub kind: Spanned<String>,
+    /// The kinds rules tell apart; `Kind::Other` for the rest.
+    pub kind: Kind,
+    /// The `kind` value as written, for messages and identity.
+    pub kind_name: Spanned<String>,
     pub name: Option<Spanned<String>>,
     /// The object's mapping: where it starts, for findings about the object as a whole.
     pub span: Span,
@@ -435,7 +440,7 @@ impl Object {
     /// The `metadata.name` value, or the `kind` value when the object has no name: where a
     /// finding about the object as a whole points.
     pub fn name_span(&self) -> Span {
-        self.name.as_ref().map_or(self.kind.span, |n| n.span)
+        self.name.as_ref().map_or(self.kind_name.span, |n| n.span)
     }
 
     /// The annotation's value, on the object or on its pod template.
@@ -463,28 +468,6 @@ pub const KEPT_ANNOTATIONS: &[&str] = &[
 pub fn keeps_annotation(key: &str) -> bool {
     key.starts_with(ANNOTATION_PREFIX) || KEPT_ANNOTATIONS.contains(&key)
 }
-
-/// Kinds that run pods, with where their pod template sits.
-pub const WORKLOAD_KINDS: &[&str] = &[
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-    "Job",
-    "CronJob",
-];
-
-/// Workload kinds whose pods run until stopped (not Jobs and CronJobs).
-pub const LONG_RUNNING_KINDS: &[&str] = &[
-    "Pod",
-    "Deployment",
-    "StatefulSet",
-    "DaemonSet",
-    "ReplicaSet",
-    "ReplicationController",
-];
 
 /// Built-in kinds that have no namespace.
 const CLUSTER_SCOPED: &[&str] = &[
@@ -530,12 +513,14 @@ pub fn api_group(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(g, _)| g)
 }
 
-fn is_builtin_workload(group: &str, kind: &str) -> bool {
+fn is_builtin_workload(group: &str, kind: Kind) -> bool {
     match kind {
-        "Pod" | "ReplicationController" => group.is_empty(),
-        "Deployment" | "DaemonSet" | "ReplicaSet" => matches!(group, "apps" | "extensions"),
-        "StatefulSet" => group == "apps",
-        "Job" | "CronJob" => group == "batch",
+        Kind::Pod | Kind::ReplicationController => group.is_empty(),
+        Kind::Deployment | Kind::DaemonSet | Kind::ReplicaSet => {
+            matches!(group, "apps" | "extensions")
+        }
+        Kind::StatefulSet => group == "apps",
+        Kind::Job | Kind::CronJob => group == "batch",
         _ => false,
     }
 }
@@ -832,25 +817,26 @@ impl Extractor<'_, '_, '_> {
             })
             .unwrap_or(false);
         let group = api_group(&api_version.value);
-        let spec = if is_builtin_workload(group, &kind.value) {
-            self.workload(root, &kind.value, &labels, &annotations)
+        let kind_id = Kind::parse(&kind.value);
+        let spec = if is_builtin_workload(group, kind_id) {
+            self.workload(root, kind_id, &labels, &annotations)
                 .map_or(Spec::Other, |w| Spec::Workload(Box::new(w)))
-        } else if group == "policy" && kind.value == "PodDisruptionBudget" {
+        } else if group == "policy" && kind_id == Kind::PodDisruptionBudget {
             self.pdb(root)
                 .map_or(Spec::Other, |p| Spec::PodDisruptionBudget(Box::new(p)))
-        } else if group == "autoscaling" && kind.value == "HorizontalPodAutoscaler" {
+        } else if group == "autoscaling" && kind_id == Kind::HorizontalPodAutoscaler {
             self.hpa(root)
                 .map_or(Spec::Other, |h| Spec::HorizontalPodAutoscaler(Box::new(h)))
-        } else if group.is_empty() && kind.value == "Service" {
+        } else if group.is_empty() && kind_id == Kind::Service {
             self.service(root)
                 .map_or(Spec::Other, |s| Spec::Service(Box::new(s)))
-        } else if group == "apiextensions.k8s.io" && kind.value == "CustomResourceDefinition" {
+        } else if group == "apiextensions.k8s.io" && kind_id == Kind::CustomResourceDefinition {
             self.map(root, "spec", "spec")
                 .and_then(|s| self.string(s, "group", "spec.group"))
                 .map_or(Spec::Other, |g| Spec::CustomResourceDefinition(g.value))
-        } else if group.is_empty() && kind.value == "ConfigMap" {
+        } else if group.is_empty() && kind_id == Kind::ConfigMap {
             Spec::ConfigMap(self.config_map_numbers(root))
-        } else if let Some(route) = self.route(root, &api_version.value, &kind.value) {
+        } else if let Some(route) = self.route(root, &api_version.value, kind_id) {
             Spec::Route(Box::new(route))
         } else {
             Spec::Other
@@ -861,7 +847,8 @@ impl Extractor<'_, '_, '_> {
             file: self.file,
             template: self.template.clone(),
             api_version,
-            kind,
+            kind: kind_id,
+            kind_name: kind,
             name,
             span: self.span(root),
             labels,
@@ -874,12 +861,12 @@ impl Extractor<'_, '_, '_> {
     fn workload(
         &mut self,
         root: NodeId,
-        kind: &str,
+        kind: Kind,
         labels: &Labels,
         annotations: &[(String, Spanned<String>)],
     ) -> Option<Workload> {
         let spec = self.map(root, "spec", "spec");
-        if kind == "Pod" {
+        if kind == Kind::Pod {
             let template = match spec {
                 Some(s) => self.pod_spec(
                     s,
@@ -900,7 +887,7 @@ impl Extractor<'_, '_, '_> {
             });
         }
         let spec = spec?;
-        let (template_parent, prefix) = if kind == "CronJob" {
+        let (template_parent, prefix) = if kind == Kind::CronJob {
             let jt = self.map(spec, "jobTemplate", "spec.jobTemplate");
             (
                 jt.and_then(|j| self.map(j, "spec", "spec.jobTemplate.spec")),
@@ -934,13 +921,12 @@ impl Extractor<'_, '_, '_> {
             }
             None => PodTemplate::default(),
         };
-        let replicas = match kind {
-            "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController" => {
-                self.int(spec, "replicas", "spec.replicas")
-            }
-            _ => None,
+        let replicas = if REPLICATED_KINDS.contains(&kind) {
+            self.int(spec, "replicas", "spec.replicas")
+        } else {
+            None
         };
-        let selector = if kind == "ReplicationController" {
+        let selector = if kind == Kind::ReplicationController {
             self.map(spec, "selector", "spec.selector").map(|s| {
                 let labels = self.labels(spec, "selector", "spec.selector");
                 Spanned::new(Selector::from_labels(labels), self.span(s))
@@ -949,8 +935,8 @@ impl Extractor<'_, '_, '_> {
             self.label_selector(spec, "selector", "spec.selector")
         };
         let strategy_key = match kind {
-            "Deployment" => Some("strategy"),
-            "StatefulSet" | "DaemonSet" => Some("updateStrategy"),
+            Kind::Deployment => Some("strategy"),
+            Kind::StatefulSet | Kind::DaemonSet => Some("updateStrategy"),
             _ => None,
         };
         let strategy = strategy_key.and_then(|k| self.strategy(spec, k));
@@ -1539,9 +1525,9 @@ impl Extractor<'_, '_, '_> {
     fn deployment_timing(
         &self,
         spec: NodeId,
-        kind: &str,
+        kind: Kind,
     ) -> (Option<Spanned<i64>>, Option<Spanned<i64>>) {
-        if kind != "Deployment" {
+        if kind != Kind::Deployment {
             return (None, None);
         }
         (
@@ -1555,12 +1541,12 @@ impl Extractor<'_, '_, '_> {
     /// The Service backends of an Ingress (`networking.k8s.io/v1`: `defaultBackend` and the
     /// paths of `rules`) or of an HTTPRoute or GRPCRoute (`gateway.networking.k8s.io/v1` or
     /// `v1beta1`: the `backendRefs` of `rules`); `None` for other objects.
-    fn route(&self, root: NodeId, api_version: &str, kind: &str) -> Option<Route> {
-        let ingress = api_version == "networking.k8s.io/v1" && kind == "Ingress";
+    fn route(&self, root: NodeId, api_version: &str, kind: Kind) -> Option<Route> {
+        let ingress = api_version == "networking.k8s.io/v1" && kind == Kind::Ingress;
         let gateway = matches!(
             api_version,
             "gateway.networking.k8s.io/v1" | "gateway.networking.k8s.io/v1beta1"
-        ) && matches!(kind, "HTTPRoute" | "GRPCRoute");
+        ) && matches!(kind, Kind::HTTPRoute | Kind::GRPCRoute);
         if !ingress && !gateway {
             return None;
         }

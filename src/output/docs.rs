@@ -11,7 +11,10 @@ use crate::rules;
 fn checks(hook: Hook) -> String {
     match hook {
         Hook::Document => "Checks: every document, as read.".to_string(),
-        Hook::Object(Kinds::Only(kinds)) => format!("Checks: {}", kinds.join(", ")),
+        Hook::Object(Kinds::Only(kinds)) => format!(
+            "Checks: {}",
+            kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+        ),
         Hook::Object(Kinds::Any) => "Checks: every object.".to_string(),
         Hook::Run => "Checks: the objects of the run together.".to_string(),
         Hook::Suppressions => "Checks: the suppressions of the run.".to_string(),

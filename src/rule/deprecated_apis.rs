@@ -164,7 +164,7 @@ pub fn lookup(
 ) -> Option<(&'static Table, &'static ApiRow, KubeVersion)> {
     let table = table().ok()?;
     let target = target(settings)?;
-    let row = table.find(&obj.api_version.value, &obj.kind.value)?;
+    let row = table.find(&obj.api_version.value, &obj.kind_name.value)?;
     Some((table, row, target))
 }
 

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::base::diagnostic::{Diagnostic, FileId, Severity};
 use crate::base::span::Span;
 use crate::index::Index;
-use crate::model::{Extracted, Object};
+use crate::model::{Extracted, Kind, Object};
 use crate::rule::settings::Settings;
 use crate::rule::suppression::Suppression;
 use crate::yaml::{ParseError, Tree};
@@ -129,7 +129,7 @@ pub enum Hook {
 #[derive(Debug, Clone, Copy)]
 pub enum Kinds {
     /// Objects of these kinds.
-    Only(&'static [&'static str]),
+    Only(&'static [Kind]),
     /// Every object (the rule looks the kind up itself, e.g. in the deprecated-API table).
     Any,
 }
@@ -137,7 +137,7 @@ pub enum Kinds {
 impl Kinds {
     pub fn matches(self, obj: &Object) -> bool {
         match self {
-            Kinds::Only(kinds) => kinds.contains(&obj.kind.value.as_str()),
+            Kinds::Only(kinds) => kinds.contains(&obj.kind),
             Kinds::Any => true,
         }
     }

@@ -1,12 +1,12 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
-use crate::model::Object;
+use crate::model::{Kind, Object};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "bare-pod",
     severity: Severity::Warning,
     summary: "A Pod is not managed by a controller",
-    hook: Hook::Object(Kinds::Only(&["Pod"])),
+    hook: Hook::Object(Kinds::Only(&[Kind::Pod])),
     what_it_does: "Reports a `Pod` written directly in the manifests, without \
 `metadata.ownerReferences`. Pods that are Helm hooks (annotation `helm.sh/hook`, such as \
 `helm test` pods) are not reported: Helm runs them to completion once and deletes them, they \
@@ -80,7 +80,7 @@ impl Rule for BarePod {
             .filter(|l| !l.is_empty())
             .unwrap_or_else(|| format!("app: {name}"));
         out.push(
-            META.at(obj, obj.kind.span,
+            META.at(obj, obj.kind_name.span,
                 format!(
                     "Pod {name} has no ownerReferences: no controller creates it again when a \
                      node drain evicts it or its node fails"

@@ -1,4 +1,4 @@
-use crate::rule::deprecated_apis::{self, Status, KINDS};
+use crate::rule::deprecated_apis::{self, Status};
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::Object;
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
@@ -7,7 +7,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "deprecated-api",
     severity: Severity::Warning,
     summary: "The apiVersion is deprecated at the target Kubernetes release",
-    hook: Hook::Object(Kinds::Only(KINDS)),
+    hook: Hook::Object(Kinds::Any),
     what_it_does: "Looks up each object's apiVersion and kind in kube-contract's table of \
 deprecated and removed Kubernetes APIs (every row is listed in \
 [docs/deprecated-apis.md](../deprecated-apis.md)) and reports the objects whose apiVersion is \
@@ -82,7 +82,7 @@ impl Rule for DeprecatedApi {
             META.at(obj, obj.api_version.span,
                 format!(
                     "{} `{}` uses {}, deprecated since Kubernetes {} and {removal} ({}): {}",
-                    obj.kind.value,
+                    obj.kind_name.value,
                     obj.display_name(),
                     row.api_version,
                     row.deprecated_in,

@@ -1,5 +1,5 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
-use crate::index::REPLICATED_KINDS;
+use crate::model::{Kind, REPLICATED_KINDS};
 use crate::model::Object;
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
@@ -7,13 +7,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "eviction-blocked",
     severity: Severity::Warning,
     summary: "Pods are annotated so that node drains and scale-downs wait on them",
-    hook: Hook::Object(Kinds::Only(&[
-        "Pod",
-        "Deployment",
-        "StatefulSet",
-        "ReplicaSet",
-        "ReplicationController",
-    ])),
+    hook: Hook::Object(Kinds::Only(&[Kind::Pod, Kind::Deployment, Kind::StatefulSet, Kind::ReplicaSet, Kind::ReplicationController])),
     what_it_does: "Reports a pod template (or a Pod) annotated \
 `cluster-autoscaler.kubernetes.io/safe-to-evict: \"false\"` or `karpenter.sh/do-not-disrupt: \
 \"true\"`. It is a warning on a Deployment, StatefulSet, ReplicaSet or ReplicationController \
@@ -107,7 +101,7 @@ impl Rule for EvictionBlocked {
 
     fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.workload() else { return };
-        let replicas = if REPLICATED_KINDS.contains(&obj.kind.value.as_str()) {
+        let replicas = if REPLICATED_KINDS.contains(&obj.kind) {
             match cx.index.effective_replicas(obj) {
                 Some(r) => Some(r),
                 None => return,
@@ -129,19 +123,19 @@ impl Rule for EvictionBlocked {
             let whose = match replicas {
                 Some(r) if r.count >= 2 && r.hpa.is_some() => format!(
                     "the pods of {} {} (at least {}) are",
-                    obj.kind.value,
+                    obj.kind_name.value,
                     obj.display_name(),
                     r.count
                 ),
                 Some(r) if r.count >= 2 => format!(
                     "the {} pods of {} {} are",
                     r.count,
-                    obj.kind.value,
+                    obj.kind_name.value,
                     obj.display_name()
                 ),
                 Some(_) => format!(
                     "the single pod of {} {} is",
-                    obj.kind.value,
+                    obj.kind_name.value,
                     obj.display_name()
                 ),
                 None => format!("Pod {} is", obj.display_name()),

@@ -80,7 +80,7 @@ impl Rule for MissingLivenessProbe {
                         format!(
                             "container `{}` of {} {} has no livenessProbe",
                             c.display_name(),
-                            obj.kind.value,
+                            obj.kind_name.value,
                             obj.display_name()
                         ),
                     )

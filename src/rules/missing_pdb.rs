@@ -1,5 +1,5 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
-use crate::model::Object;
+use crate::model::{Kind, Object};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 use crate::yaml::scalar::flow_scalar;
 
@@ -7,7 +7,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "missing-pdb",
     severity: Severity::Warning,
     summary: "A replicated Deployment or StatefulSet has no PodDisruptionBudget",
-    hook: Hook::Object(Kinds::Only(&["Deployment", "StatefulSet"])),
+    hook: Hook::Object(Kinds::Only(&[Kind::Deployment, Kind::StatefulSet])),
     what_it_does: "Reports a Deployment or StatefulSet that runs at least two replicas when no \
 PodDisruptionBudget in its namespace selects the labels of its pod template. The replica count \
 is the effective one: `spec.replicas` (1 when absent), or the `minReplicas` of a \
@@ -110,7 +110,7 @@ impl Rule for MissingPdb {
         let ns = obj.namespace().unwrap_or("default");
         let message = format!(
             "{} {} runs {}{} replicas and no PodDisruptionBudget in namespace {ns} selects its pods",
-            obj.kind.value,
+            obj.kind_name.value,
             obj.display_name(),
             if replicas.hpa.is_some() { "at least " } else { "" },
             replicas.count

@@ -1,3 +1,4 @@
+use crate::model::Kind;
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::{Container, ContainerPort, Handler, Object, Spec, LONG_RUNNING_KINDS};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
@@ -170,7 +171,7 @@ fn finding(obj: &Object, c: &Container, serves: &Serves<'_>) -> Diagnostic {
         Serves::Service(s) => format!(
             "serves traffic (Service {} selects {})",
             s.display_name(),
-            if obj.kind.value == "Pod" {
+            if obj.kind == Kind::Pod {
                 "this Pod"
             } else {
                 "its pods"
@@ -230,13 +231,13 @@ fn finding(obj: &Object, c: &Container, serves: &Serves<'_>) -> Diagnostic {
         d = d.related(
             s.file,
             at,
-            if obj.kind.value == "Pod" {
+            if obj.kind == Kind::Pod {
                 format!("Service {} selects this Pod", s.display_name())
             } else {
                 format!(
                     "Service {} selects the pods of this {}",
                     s.display_name(),
-                    obj.kind.value
+                    obj.kind_name.value
                 )
             },
         );

@@ -71,7 +71,7 @@ impl Rule for MissingReadinessProbe {
                         format!(
                             "container `{}` of {} {} has no readinessProbe",
                             c.display_name(),
-                            obj.kind.value,
+                            obj.kind_name.value,
                             obj.display_name()
                         ),
                     )

@@ -1,12 +1,12 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
-use crate::model::{Object, Spec};
+use crate::model::{Kind, Object, Spec};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "not-ready-addresses-published",
     severity: Severity::Warning,
     summary: "A Service that is not headless publishes the addresses of pods that are not ready",
-    hook: Hook::Object(Kinds::Only(&["Service"])),
+    hook: Hook::Object(Kinds::Only(&[Kind::Service])),
     what_it_does: "Reports `publishNotReadyAddresses: true` on a Service with a selector that \
 is not headless (its `clusterIP` is not `None`). Headless Services (`clusterIP: None`) are the \
 legitimate use: a StatefulSet's peers find each other through their DNS records before they \

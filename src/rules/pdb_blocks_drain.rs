@@ -2,14 +2,14 @@ use crate::base::diagnostic::{Diagnostic, Severity};
 use std::collections::HashMap;
 
 use crate::index::{identity, Identity, ReplicasOrigin};
-use crate::model::{Amount, IntOrString, Object, Spec};
+use crate::model::{Amount, IntOrString, Kind, Object, Spec};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "pdb-blocks-drain",
     severity: Severity::Error,
     summary: "A PodDisruptionBudget never allows an eviction, so node drains hang",
-    hook: Hook::Object(Kinds::Only(&["PodDisruptionBudget"])),
+    hook: Hook::Object(Kinds::Only(&[Kind::PodDisruptionBudget])),
     what_it_does: "Reports a PodDisruptionBudget whose budget can never allow a voluntary \
 eviction of the pods it covers:\n\n\
 - `maxUnavailable: 0` or `maxUnavailable: 0%`;\n\
@@ -131,7 +131,7 @@ impl Rule for PdbBlocksDrain {
                 },
                 None => Covered {
                     workload: w,
-                    pods: (w.kind.value == "Pod").then_some(1),
+                    pods: (w.kind == Kind::Pod).then_some(1),
                     origin: None,
                     autoscaled: false,
                 },
@@ -237,7 +237,7 @@ fn describe(covered: &[Covered<'_>], total: Option<i64>) -> String {
         [] => "the pods it selects".to_string(),
         [c] => format!(
             "the {count} of {} {}",
-            c.workload.kind.value,
+            c.workload.kind_name.value,
             c.workload.display_name()
         ),
         _ => format!("the {count} of {} workloads", covered.len()),
@@ -254,8 +254,8 @@ fn related(mut d: Diagnostic, covered: &[Covered<'_>]) -> Diagnostic {
                 w.file,
                 w.name_span(),
                 match c.pods {
-                    Some(1) => format!("{} {} is one pod", w.kind.value, w.display_name()),
-                    _ => format!("{} {} runs pods it selects", w.kind.value, w.display_name()),
+                    Some(1) => format!("{} {} is one pod", w.kind_name.value, w.display_name()),
+                    _ => format!("{} {} runs pods it selects", w.kind_name.value, w.display_name()),
                 },
             ),
         };

@@ -1,12 +1,12 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
-use crate::model::{Object, Spec};
+use crate::model::{Kind, Object, Spec};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "pdb-matches-nothing",
     severity: Severity::Warning,
     summary: "A PodDisruptionBudget selects no pods of the manifests",
-    hook: Hook::Object(Kinds::Only(&["PodDisruptionBudget"])),
+    hook: Hook::Object(Kinds::Only(&[Kind::PodDisruptionBudget])),
     what_it_does: "Reports a PodDisruptionBudget whose selector matches the pod template labels \
 of no workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, \
 CronJob or bare Pod) in its own namespace. Selectors are matched with `matchLabels` and \

@@ -1,12 +1,12 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
-use crate::model::Object;
+use crate::model::{Kind, Object};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "progress-deadline-too-short",
     severity: Severity::Error,
     summary: "A Deployment's progressDeadlineSeconds is not longer than its minReadySeconds",
-    hook: Hook::Object(Kinds::Only(&["Deployment"])),
+    hook: Hook::Object(Kinds::Only(&[Kind::Deployment])),
     what_it_does: "Reports a Deployment whose `minReadySeconds` (0 when absent) is at or above \
 its `progressDeadlineSeconds` (600 when absent). The finding points at \
 `progressDeadlineSeconds` when it is written, else at `minReadySeconds`. A Deployment of \

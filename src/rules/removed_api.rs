@@ -1,4 +1,4 @@
-use crate::rule::deprecated_apis::{self, Status, KINDS};
+use crate::rule::deprecated_apis::{self, Status};
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::Object;
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
@@ -7,7 +7,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "removed-api",
     severity: Severity::Error,
     summary: "The target Kubernetes release no longer serves this apiVersion for this kind",
-    hook: Hook::Object(Kinds::Only(KINDS)),
+    hook: Hook::Object(Kinds::Any),
     what_it_does: "Looks up each object's apiVersion and kind in kube-contract's table of \
 deprecated and removed Kubernetes APIs (every row is listed in \
 [docs/deprecated-apis.md](../deprecated-apis.md)) and reports the objects whose apiVersion the \
@@ -74,7 +74,7 @@ impl Rule for RemovedApi {
             META.at(obj, obj.api_version.span,
                 format!(
                     "{} `{}` uses {}, removed in Kubernetes {removed_in} ({}): {}",
-                    obj.kind.value,
+                    obj.kind_name.value,
                     obj.display_name(),
                     row.api_version,
                     deprecated_apis::describe_target(cx.settings, target),

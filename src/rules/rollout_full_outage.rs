@@ -1,6 +1,6 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::Amount;
-use crate::model::{IntOrString, Object};
+use crate::model::{IntOrString, Kind, Object};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 use crate::rules::support::availability::{running, strategy_type, workload_ref};
 
@@ -8,7 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "rollout-full-outage",
     severity: Severity::Error,
     summary: "A rollout can stop every pod of a replicated workload at once",
-    hook: Hook::Object(Kinds::Only(&["Deployment", "StatefulSet"])),
+    hook: Hook::Object(Kinds::Only(&[Kind::Deployment, Kind::StatefulSet])),
     what_it_does: "Reports a Deployment or StatefulSet with 2 or more effective replicas \
 (`spec.replicas`, or the `minReplicas` of a HorizontalPodAutoscaler that targets it) whose \
 rollout may stop all of its pods at the same time:\n\n\
@@ -122,8 +122,8 @@ impl Rule for RolloutFullOutage {
         let ty = strategy_type(obj, w);
         let fix = "keep old pods serving until new ones are ready: `strategy: {type: \
                    RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}`";
-        match (obj.kind.value.as_str(), ty) {
-            ("Deployment", "Recreate") => {
+        match (obj.kind, ty) {
+            (Kind::Deployment, "Recreate") => {
                 let Some(k) = &s.kind else { return };
                 out.push(
                     META.at(obj, k.span,
@@ -136,7 +136,7 @@ impl Rule for RolloutFullOutage {
                     .help(fix),
                 );
             }
-            ("Deployment", "RollingUpdate") => {
+            (Kind::Deployment, "RollingUpdate") => {
                 let Some(mu) = &s.max_unavailable else { return };
                 let Some(unavailable) = mu.value.amount().filter(valid_unavailable) else {
                     return;
@@ -172,7 +172,7 @@ impl Rule for RolloutFullOutage {
                     .help(fix),
                 );
             }
-            ("StatefulSet", "RollingUpdate") => {
+            (Kind::StatefulSet, "RollingUpdate") => {
                 let Some(mu) = &s.max_unavailable else { return };
                 let Some(unavailable) = mu.value.amount().filter(valid_unavailable) else {
                     return;

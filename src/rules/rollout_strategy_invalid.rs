@@ -1,6 +1,6 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::Amount;
-use crate::model::{IntOrString, Object, Spanned};
+use crate::model::{IntOrString, Kind, Object, Spanned};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 use crate::rules::support::availability::{strategy_type, workload_ref};
 
@@ -8,7 +8,7 @@ pub static META: RuleMeta = RuleMeta {
     id: "rollout-strategy-invalid",
     severity: Severity::Error,
     summary: "A rollout strategy the API server rejects",
-    hook: Hook::Object(Kinds::Only(&["Deployment", "StatefulSet", "DaemonSet"])),
+    hook: Hook::Object(Kinds::Only(&[Kind::Deployment, Kind::StatefulSet, Kind::DaemonSet])),
     what_it_does: "Checks the `strategy` of a Deployment and the `updateStrategy` of a \
 StatefulSet or DaemonSet the way the API server validates them, and reports:\n\n\
 - a `type` the kind does not have (Deployments: `RollingUpdate` or `Recreate`; StatefulSets \
@@ -123,15 +123,15 @@ impl Rule for RolloutStrategyInvalid {
     fn check_object(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.workload() else { return };
         let Some(s) = &w.strategy else { return };
-        let kind = obj.kind.value.as_str();
+        let kind = obj.kind;
         let who = workload_ref(obj);
-        let field = if kind == "Deployment" {
+        let field = if kind == Kind::Deployment {
             "strategy"
         } else {
             "updateStrategy"
         };
         let ty = strategy_type(obj, w);
-        let (rolling, other) = if kind == "Deployment" {
+        let (rolling, other) = if kind == Kind::Deployment {
             ("RollingUpdate", "Recreate")
         } else {
             ("RollingUpdate", "OnDelete")
@@ -155,13 +155,13 @@ impl Rule for RolloutStrategyInvalid {
         // StatefulSets have no maxSurge (an unknown field); extensions/v1beta1 and
         // apps/v1beta2 DaemonSets predate it.
         let surge = match kind {
-            "StatefulSet" => None,
-            "DaemonSet" if obj.api_version.value != "apps/v1" => None,
+            Kind::StatefulSet => None,
+            Kind::DaemonSet if obj.api_version.value != "apps/v1" => None,
             _ => surge,
         };
         let mut malformed = false;
         for (name, v, max_100) in [
-            ("maxSurge", surge, kind == "DaemonSet"),
+            ("maxSurge", surge, kind == Kind::DaemonSet),
             ("maxUnavailable", unavailable, true),
         ] {
             let Some(v) = v else { continue };
@@ -204,7 +204,7 @@ impl Rule for RolloutStrategyInvalid {
                 .map_or(default, |a| a.value())
         };
         match kind {
-            "Deployment" => {
+            Kind::Deployment => {
                 if let (Some(ms), Some(mu)) = (surge, unavailable) {
                     if ms.value.is_zero() && mu.value.is_zero() {
                         out.push(
@@ -223,7 +223,7 @@ impl Rule for RolloutStrategyInvalid {
                     }
                 }
             }
-            "StatefulSet" => {
+            Kind::StatefulSet => {
                 if let Some(p) = s.partition.as_ref().filter(|p| p.value < 0) {
                     out.push(
                         META.at(obj, p.span,

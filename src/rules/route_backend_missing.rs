@@ -1,12 +1,12 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
-use crate::model::{is_port_name, IntOrString, Object, Service, Spec};
+use crate::model::{IntOrString, Kind, Object, Service, Spec, is_port_name};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "route-backend-missing",
     severity: Severity::Warning,
     summary: "An Ingress or Gateway API route sends traffic to a Service or Service port that does not exist",
-    hook: Hook::Object(Kinds::Only(&["Ingress", "HTTPRoute", "GRPCRoute"])),
+    hook: Hook::Object(Kinds::Only(&[Kind::Ingress, Kind::HTTPRoute, Kind::GRPCRoute])),
     what_it_does: "Checks the Service backends of an Ingress (`networking.k8s.io/v1`: the \
 `defaultBackend` and every path of `rules`) and of a Gateway API `HTTPRoute` or `GRPCRoute` \
 (`gateway.networking.k8s.io/v1` or `v1beta1`: every `backendRefs` entry of `rules`). A backend \
@@ -116,7 +116,7 @@ impl Rule for RouteBackendMissing {
             return;
         };
         let own_ns = obj.namespace().unwrap_or("default");
-        let what = format!("{} {}", obj.kind.value, obj.display_name());
+        let what = format!("{} {}", obj.kind_name.value, obj.display_name());
         for b in &route.backends {
             let ns = b.namespace.as_deref().unwrap_or(own_ns);
             let name = &b.name.value;

@@ -1,12 +1,12 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
-use crate::model::{Object, Spec};
+use crate::model::{Kind, Object, Spec};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "service-matches-nothing",
     severity: Severity::Warning,
     summary: "A Service's selector matches no pods of the manifests",
-    hook: Hook::Object(Kinds::Only(&["Service"])),
+    hook: Hook::Object(Kinds::Only(&[Kind::Service])),
     what_it_does: "Reports a Service with a non-empty `spec.selector` that matches the pod \
 template labels of no workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, \
 ReplicationController, Job, CronJob or bare Pod) in its own namespace. Every label of the \

@@ -1,12 +1,12 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
-use crate::model::{is_port_name, Container, IntOrString, Object, Spec};
+use crate::model::{Container, IntOrString, Kind, Object, Spec, is_port_name};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
     id: "service-port-mismatch",
     severity: Severity::Warning,
     summary: "A Service port targets a container port that the pods it selects do not declare",
-    hook: Hook::Object(Kinds::Only(&["Service"])),
+    hook: Hook::Object(Kinds::Only(&[Kind::Service])),
     what_it_does: "Compares each port of a Service that has a selector with the container ports \
 of the pods it selects. The target is `targetPort`, or `port` when `targetPort` is left to its \
 default (absent, `0` or `\"\"`: the same number as `port`); the finding points at it. Only \
@@ -172,7 +172,7 @@ impl Rule for ServicePortMismatch {
         }
         let mut workloads = judged
             .iter()
-            .map(|w| format!("{} {}", w.kind.value, w.display_name()))
+            .map(|w| format!("{} {}", w.kind_name.value, w.display_name()))
             .collect::<Vec<_>>()
             .join(", ");
         workloads.push_str(if judged.len() == 1 {
@@ -268,7 +268,7 @@ impl Rule for ServicePortMismatch {
                     w.name_span(),
                     format!(
                         "the Service selects the pods of {} {}",
-                        w.kind.value,
+                        w.kind_name.value,
                         w.display_name()
                     ),
                 );

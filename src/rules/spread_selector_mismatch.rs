@@ -1,5 +1,5 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
-use crate::index::REPLICATED_KINDS;
+use crate::model::REPLICATED_KINDS;
 use crate::model::{Object, SpreadTerm};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 use crate::rules::support::availability::{running, suggested_selector, workload_ref};

@@ -82,7 +82,7 @@ impl Rule for ZeroGracePeriod {
                     "{} {} sets terminationGracePeriodSeconds: 0: every stop (rollout, \
                      scale-down, node drain) deletes the pod at once and kills its containers \
                      without time to finish in-flight requests",
-                    obj.kind.value,
+                    obj.kind_name.value,
                     obj.display_name()
                 ),
             )

@@ -2,6 +2,7 @@
 //! rules, the rollout rules, `hpa-replicas-conflict`): the replica count a workload runs with,
 //! where that count is written, and how to point at a pod template. Not a rule itself.
 
+use crate::model::Kind;
 use crate::base::diagnostic::Diagnostic;
 use crate::base::span::{Pos, Span};
 use crate::index::Index;
@@ -127,15 +128,15 @@ pub fn strategy_type<'a>(obj: &'a Object, w: &'a Workload) -> &'a str {
     if let Some(k) = w.strategy.as_ref().and_then(|s| s.kind.as_ref()) {
         return &k.value;
     }
-    match (obj.kind.value.as_str(), obj.api_version.value.as_str()) {
-        ("StatefulSet", "apps/v1beta1") | ("DaemonSet", "extensions/v1beta1") => "OnDelete",
+    match (obj.kind, obj.api_version.value.as_str()) {
+        (Kind::StatefulSet, "apps/v1beta1") | (Kind::DaemonSet, "extensions/v1beta1") => "OnDelete",
         _ => "RollingUpdate",
     }
 }
 
 /// `Deployment web`.
 pub fn workload_ref(obj: &Object) -> String {
-    format!("{} {}", obj.kind.value, obj.display_name())
+    format!("{} {}", obj.kind_name.value, obj.display_name())
 }
 
 /// The pod template's `spec:` key, where spreading is configured; the object's name when the
