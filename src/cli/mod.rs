@@ -6,14 +6,13 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::base::diagnostic::Severity;
 use crate::base::io;
 use crate::base::kube_version::KubeVersion;
 use crate::config::{self, Config};
 use crate::engine::{self, Report};
 use crate::output;
 use crate::rule::deprecated_apis;
-use crate::rule::settings::Settings;
+use crate::rule::settings::{FailOn, Settings};
 use crate::rules::{self, unknown_rule};
 use crate::source::{self, Filters};
 
@@ -76,14 +75,6 @@ enum ColorChoice {
     Never,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum, PartialEq, Eq)]
-enum FailOn {
-    Error,
-    Warning,
-    Info,
-    Never,
-}
-
 #[derive(Args, Debug)]
 struct LintArgs {
     /// Files and directories to lint (`*.yaml`, `*.yml`, `*.json` under directories; hidden
@@ -116,7 +107,7 @@ struct LintArgs {
     zones: Option<u32>,
     /// Exit with 1 when a finding at or above this severity is reported [default: the
     /// configuration's `fail-on`, else warning].
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = fail_on_parser())]
     fail_on: Option<FailOn>,
     /// Read this configuration file instead of looking for `.kube-contract.yaml` in the current
     /// directory and its parents (up to the repository root).
@@ -299,9 +290,15 @@ fn load_config(args: &LintArgs) -> Result<Config, String> {
     Config::load(&path, &display).map_err(|errors| config::render_errors(&errors))
 }
 
-/// Settings from the configuration file, then the flags, which win. The second value is
-/// whether `never` was chosen for `fail-on`.
-fn resolve(args: &LintArgs, config: &Config) -> Result<(Settings, bool), String> {
+/// `--fail-on`: the values `fail-on` takes, listed in the help.
+fn fail_on_parser() -> impl clap::builder::TypedValueParser<Value = FailOn> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(FailOn::VALUES)
+        .map(|s: String| FailOn::parse(&s).unwrap_or_default())
+}
+
+/// Settings from the configuration file, then the flags, which win.
+fn resolve(args: &LintArgs, config: &Config) -> Result<Settings, String> {
     let mut settings = Settings {
         select: check_ids(&args.select)?,
         ignore: check_ids(&args.ignore)?,
@@ -324,19 +321,10 @@ fn resolve(args: &LintArgs, config: &Config) -> Result<(Settings, bool), String>
             settings.severities.remove(id);
         }
     }
-    let never = match args.fail_on {
-        Some(FailOn::Never) => true,
-        Some(f) => {
-            settings.fail_on = match f {
-                FailOn::Error => Severity::Error,
-                FailOn::Info => Severity::Info,
-                _ => Severity::Warning,
-            };
-            false
-        }
-        None => config.fail_on == Some(config::FailOn::Never),
-    };
-    Ok((settings, never))
+    if let Some(f) = args.fail_on {
+        settings.fail_on = f;
+    }
+    Ok(settings)
 }
 
 fn lint(args: LintArgs) -> i32 {
@@ -347,7 +335,7 @@ fn lint(args: LintArgs) -> i32 {
             return EXIT_INCOMPLETE;
         }
     };
-    let (settings, never) = match resolve(&args, &config) {
+    let settings = match resolve(&args, &config) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -435,17 +423,16 @@ fn lint(args: LintArgs) -> i32 {
         }
         None => print_out(&text),
     }
-    exit_code(&report, &settings, never)
+    exit_code(&report, &settings)
 }
 
-pub fn exit_code(report: &Report, settings: &Settings, never: bool) -> i32 {
+pub fn exit_code(report: &Report, settings: &Settings) -> i32 {
     if report.incomplete() {
         EXIT_INCOMPLETE
-    } else if !never
-        && report
-            .diagnostics
-            .iter()
-            .any(|d| d.severity >= settings.fail_on)
+    } else if report
+        .diagnostics
+        .iter()
+        .any(|d| settings.fail_on.fails(d.severity))
     {
         EXIT_FINDINGS
     } else {
@@ -456,6 +443,7 @@ pub fn exit_code(report: &Report, settings: &Settings, never: bool) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::diagnostic::Severity;
 
     fn kubernetes_version(args: &[&str]) -> Result<Option<KubeVersion>, clap::Error> {
         let argv = ["kube-contract", "lint"].iter().chain(args);
@@ -503,18 +491,20 @@ mod tests {
             "c",
         )
         .expect("valid");
-        let (s, never) = resolve(&lint_args(&[]), &config).expect("resolves");
+        let s = resolve(&lint_args(&[]), &config).expect("resolves");
         assert_eq!(s.zones, 2, "zones reaches the settings rules read");
         assert_eq!(s.namespace, "shop");
         assert_eq!(s.kubernetes_version, Some(KubeVersion::new(1, 25)));
-        assert_eq!(s.fail_on, Severity::Info);
-        assert!(!never);
+        assert_eq!(s.fail_on, FailOn::Severity(Severity::Info));
         assert!(!s.enabled("bare-pod"));
         assert_eq!(
-            s.option_i64("prestop-exceeds-grace-period", "min-shutdown-seconds", 5),
+            s.integer(
+                "prestop-exceeds-grace-period",
+                &crate::rules::prestop_exceeds_grace_period::MIN_SHUTDOWN
+            ),
             9
         );
-        let (s, never) = resolve(
+        let s = resolve(
             &lint_args(&[
                 "--zones",
                 "5",
@@ -533,23 +523,27 @@ mod tests {
         assert_eq!(s.zones, 5);
         assert_eq!(s.namespace, "ops");
         assert_eq!(s.kubernetes_version, Some(KubeVersion::new(1, 31)));
-        assert!(never);
+        assert_eq!(s.fail_on, FailOn::Never);
         assert!(
             s.enabled("bare-pod"),
             "--select runs a rule the file turned off"
         );
         assert!(!s.enabled("missing-readiness-probe"));
-        let (s, _) = resolve(&lint_args(&["--ignore", "zero-grace-period"]), &config).expect("ok");
+        let s = resolve(&lint_args(&["--ignore", "zero-grace-period"]), &config).expect("ok");
         assert!(!s.enabled("zero-grace-period"));
         assert!(resolve(&lint_args(&["--select", "bare-pods"]), &config)
             .unwrap_err()
             .contains("did you mean `bare-pod`?"));
         let never_file = Config::parse("fail-on: never\n", "c").expect("valid");
-        assert!(resolve(&lint_args(&[]), &never_file).expect("ok").1);
-        assert!(
-            !resolve(&lint_args(&["--fail-on", "error"]), &never_file)
+        assert_eq!(
+            resolve(&lint_args(&[]), &never_file).expect("ok").fail_on,
+            FailOn::Never
+        );
+        assert_eq!(
+            resolve(&lint_args(&["--fail-on", "error"]), &never_file)
                 .expect("ok")
-                .1
+                .fail_on,
+            FailOn::Severity(Severity::Error)
         );
     }
 

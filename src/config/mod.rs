@@ -14,20 +14,13 @@ use crate::base::kube_version::KubeVersion;
 use crate::base::span::{line_text, Pos, Span};
 use crate::base::{fuzzy, io};
 use crate::rule::deprecated_apis;
-use crate::rule::settings::Settings;
-use crate::rule::{OptionKind, RuleMeta};
+use crate::rule::settings::{FailOn, Settings};
+use crate::rule::{OptionKind, OptionValue, RuleMeta};
 use crate::rules::{self, unknown_rule};
 use crate::yaml::{self, NodeId, Tree, Value};
 
 /// The file's name, looked for in the current directory and its parents.
 pub const FILE_NAME: &str = ".kube-contract.yaml";
-
-/// When findings make the exit code 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailOn {
-    Severity(Severity),
-    Never,
-}
 
 /// A rule's entry under `rules:`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -360,10 +353,9 @@ fn read_fail_on(r: &mut Reader<'_, '_>, v: NodeId) {
     let Some(text) = r.text(v, "fail-on", "error, warning, info or never") else {
         return;
     };
-    match (text.as_str(), Severity::parse(&text)) {
-        (_, Some(s)) => r.config.fail_on = Some(FailOn::Severity(s)),
-        ("never", None) => r.config.fail_on = Some(FailOn::Never),
-        _ => r.error(
+    match FailOn::parse(&text) {
+        Some(f) => r.config.fail_on = Some(f),
+        None => r.error(
             v,
             format!("`{text}` is not a value of `fail-on`: write error, warning, info or never"),
         ),
@@ -608,8 +600,8 @@ impl Config {
         if let Some(ns) = &self.namespace {
             settings.namespace = ns.clone();
         }
-        if let Some(FailOn::Severity(s)) = self.fail_on {
-            settings.fail_on = s;
+        if let Some(f) = self.fail_on {
+            settings.fail_on = f;
         }
         for (id, rc) in &self.rules {
             if let Some(sev) = rc.severity {
@@ -733,9 +725,9 @@ fn init_rule(s: &mut String, meta: &RuleMeta) {
             "    ",
             &format!("{}.", o.description.trim_end_matches('.')),
         );
-        let value = match o.kind() {
-            OptionKind::String => yaml_scalar(o.default),
-            _ => o.default.to_string(),
+        let value = match o.default {
+            OptionValue::String(text) => yaml_scalar(text),
+            other => other.to_string(),
         };
         let _ = writeln!(s, "    {}: {value}", o.name);
     }
@@ -906,7 +898,10 @@ mod tests {
         c.apply(&mut s);
         assert!(!s.enabled("bare-pod"));
         assert_eq!(
-            s.option_i64("prestop-exceeds-grace-period", "min-shutdown-seconds", 5),
+            s.integer(
+                "prestop-exceeds-grace-period",
+                &crate::rules::prestop_exceeds_grace_period::MIN_SHUTDOWN
+            ),
             10
         );
     }

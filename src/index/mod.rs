@@ -501,11 +501,7 @@ impl Index {
             }
         }
         if !ix.crd_groups.is_empty() {
-            ix.pod_label_keys = ix
-                .pods_by_label
-                .keys()
-                .map(|&(ns, k, _)| (ns, k))
-                .collect();
+            ix.pod_label_keys = ix.pods_by_label.keys().map(|&(ns, k, _)| (ns, k)).collect();
         }
         ix.bind_hpas(paths);
         let mut selected = HashMap::new();

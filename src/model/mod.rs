@@ -13,11 +13,11 @@ pub mod wait;
 use std::sync::Arc;
 
 use crate::base::diagnostic::{FileId, ObjectKey};
-pub use kind::{Kind, LONG_RUNNING_KINDS, REPLICATED_KINDS, WORKLOAD_KINDS};
 use crate::base::span::Span;
 use crate::model::selector::{Labels, Operator, Requirement, Selector};
 use crate::model::wait::{Wait, WaitAt};
 use crate::yaml::{NodeId, Tree, Value};
+pub use kind::{Kind, LONG_RUNNING_KINDS, REPLICATED_KINDS, WORKLOAD_KINDS};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spanned<T> {

@@ -13,7 +13,11 @@ fn checks(hook: Hook) -> String {
         Hook::Document => "Checks: every document, as read.".to_string(),
         Hook::Object(Kinds::Only(kinds)) => format!(
             "Checks: {}",
-            kinds.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")
+            kinds
+                .iter()
+                .map(|k| k.name())
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Hook::Object(Kinds::Any) => "Checks: every object.".to_string(),
         Hook::Run => "Checks: the objects of the run together.".to_string(),

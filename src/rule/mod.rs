@@ -18,17 +18,31 @@ use crate::rule::settings::Settings;
 use crate::rule::suppression::Suppression;
 use crate::yaml::{ParseError, Tree};
 
-/// An option a rule reads from the configuration. Its type is the type of its default.
+/// An option a rule reads from the configuration, with its one default. Its type is the
+/// default's: the configuration checks values against it, the docs and `init` print it, and
+/// the rule reads the value through [`Settings::integer`](settings::Settings::integer) (or the
+/// accessor of its type), which falls back to the same default.
 #[derive(Debug)]
 pub struct RuleOption {
     pub name: &'static str,
-    pub default: &'static str,
+    pub default: OptionValue,
     pub description: &'static str,
 }
 
-/// The type of an option's value, read from its default: `5` is a whole number (at least 0
-/// unless the default is negative), `true`/`false` a boolean, `0.5` a number, anything else a
-/// string.
+/// An option's default, which also gives its type.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum OptionValue {
+    /// A whole number; `min` is the least value accepted.
+    Integer {
+        default: i64,
+        min: i64,
+    },
+    Number(f64),
+    Boolean(bool),
+    String(&'static str),
+}
+
+/// The type of an option's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OptionKind {
     Integer { negative: bool },
@@ -50,16 +64,25 @@ impl OptionKind {
     }
 }
 
+impl std::fmt::Display for OptionValue {
+    /// The default as the configuration file writes it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OptionValue::Integer { default, .. } => write!(f, "{default}"),
+            OptionValue::Number(n) => write!(f, "{n}"),
+            OptionValue::Boolean(b) => write!(f, "{b}"),
+            OptionValue::String(s) => f.write_str(s),
+        }
+    }
+}
+
 impl RuleOption {
     pub fn kind(&self) -> OptionKind {
-        if let Ok(i) = self.default.parse::<i64>() {
-            OptionKind::Integer { negative: i < 0 }
-        } else if matches!(self.default, "true" | "false") {
-            OptionKind::Boolean
-        } else if self.default.parse::<f64>().is_ok_and(f64::is_finite) {
-            OptionKind::Number
-        } else {
-            OptionKind::String
+        match self.default {
+            OptionValue::Integer { min, .. } => OptionKind::Integer { negative: min < 0 },
+            OptionValue::Number(_) => OptionKind::Number,
+            OptionValue::Boolean(_) => OptionKind::Boolean,
+            OptionValue::String(_) => OptionKind::String,
         }
     }
 }

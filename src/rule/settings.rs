@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::base::diagnostic::Severity;
 use crate::base::kube_version::KubeVersion;
+use crate::rule::{OptionValue, RuleOption};
 
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -11,8 +12,8 @@ pub struct Settings {
     pub namespace: String,
     /// Zones the platform spreads over.
     pub zones: u32,
-    /// Findings at or above this severity make the exit code 1.
-    pub fail_on: Severity,
+    /// Which findings make the exit code 1.
+    pub fail_on: FailOn,
     /// Only these rules (empty: all).
     pub select: BTreeSet<String>,
     /// Never these rules.
@@ -28,12 +29,49 @@ pub struct Settings {
     pub kubernetes_version: Option<KubeVersion>,
 }
 
+/// When findings make the exit code 1: `fail-on` in the configuration, `--fail-on` on the
+/// command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    /// A finding at or above this severity.
+    Severity(Severity),
+    /// None: the run fails only when something could not be linted.
+    Never,
+}
+
+impl Default for FailOn {
+    fn default() -> Self {
+        FailOn::Severity(Severity::Warning)
+    }
+}
+
+impl FailOn {
+    /// The values `fail-on` and `--fail-on` accept.
+    pub const VALUES: &'static [&'static str] = &["error", "warning", "info", "never"];
+
+    pub fn parse(text: &str) -> Option<FailOn> {
+        match (text, Severity::parse(text)) {
+            (_, Some(s)) => Some(FailOn::Severity(s)),
+            ("never", None) => Some(FailOn::Never),
+            _ => None,
+        }
+    }
+
+    /// Whether a finding of severity `s` fails the run.
+    pub fn fails(self, s: Severity) -> bool {
+        match self {
+            FailOn::Severity(at) => s >= at,
+            FailOn::Never => false,
+        }
+    }
+}
+
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             namespace: "default".into(),
             zones: 3,
-            fail_on: Severity::Warning,
+            fail_on: FailOn::default(),
             select: BTreeSet::new(),
             ignore: BTreeSet::new(),
             severities: BTreeMap::new(),
@@ -60,12 +98,17 @@ impl Settings {
         }
     }
 
-    /// A rule option as an integer, or its default.
-    pub fn option_i64(&self, rule: &str, name: &str, default: i64) -> i64 {
+    /// The value of an integer option of `rule` (the configuration has checked it), else
+    /// the option's default, never less than its minimum.
+    pub fn integer(&self, rule: &str, option: &RuleOption) -> i64 {
+        let OptionValue::Integer { default, min } = option.default else {
+            return 0;
+        };
         self.options
             .get(rule)
-            .and_then(|o| o.get(name))
+            .and_then(|o| o.get(option.name))
             .and_then(|v| v.parse().ok())
             .unwrap_or(default)
+            .max(min)
     }
 }

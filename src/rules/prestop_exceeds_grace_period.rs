@@ -1,7 +1,15 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::{Object, LONG_RUNNING_KINDS};
-use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta, RuleOption};
+use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta, OptionValue, RuleOption};
 use crate::model::wait::{seconds, Wait};
+
+/// Seconds of the grace period that must remain for the application's own shutdown.
+pub const MIN_SHUTDOWN: RuleOption = RuleOption {
+    name: "min-shutdown-seconds",
+    default: OptionValue::Integer { default: 5, min: 0 },
+        description: "Seconds of the grace period that must remain after the preStop wait for \
+the application's own shutdown; less is a warning",
+    };
 
 pub static META: RuleMeta = RuleMeta {
     id: "prestop-exceeds-grace-period",
@@ -73,12 +81,7 @@ spec:
               exec:
                 command: ["sleep", "15"]
 "#,
-    options: &[RuleOption {
-        name: "min-shutdown-seconds",
-        default: "5",
-        description: "Seconds of the grace period that must remain after the preStop wait for \
-the application's own shutdown; less is a warning",
-    }],
+    options: &[MIN_SHUTDOWN],
     references: &[
         "https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#hook-handler-execution",
         "https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle/#pod-termination",
@@ -107,10 +110,7 @@ impl Rule for PrestopExceedsGracePeriod {
             Some(_) => format!("terminationGracePeriodSeconds {grace_s}s"),
             None => format!("terminationGracePeriodSeconds {grace_s}s (default)"),
         };
-        let min_shutdown = cx
-            .settings
-            .option_i64(META.id, "min-shutdown-seconds", 5)
-            .max(0);
+        let min_shutdown = cx.settings.integer(META.id, &MIN_SHUTDOWN);
         let grace_ms = grace_s.saturating_mul(1000);
         for c in t.long_running_containers() {
             let Some(wait) = &c.pre_stop_wait else {

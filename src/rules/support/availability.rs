@@ -2,11 +2,11 @@
 //! rules, the rollout rules, `hpa-replicas-conflict`): the replica count a workload runs with,
 //! where that count is written, and how to point at a pod template. Not a rule itself.
 
-use crate::model::Kind;
 use crate::base::diagnostic::Diagnostic;
 use crate::base::span::{Pos, Span};
 use crate::index::Index;
 use crate::model::selector::Labels;
+use crate::model::Kind;
 use crate::model::{Hpa, Object, Spanned, Spec, Workload};
 use crate::rule::RuleMeta;
 use crate::yaml::scalar::flow_scalar;
