@@ -11,15 +11,46 @@ use std::collections::{HashMap, HashSet};
 use crate::base::diagnostic::FileId;
 use crate::base::span::Span;
 use crate::model::selector::{Operator, Selector};
-use crate::model::{api_group, Kind, Object, Spec, Workload, REPLICATED_KINDS, WORKLOAD_KINDS};
+use crate::model::{
+    api_group, Hpa, Kind, Object, Spanned, Spec, Workload, REPLICATED_KINDS, WORKLOAD_KINDS,
+};
 
 pub type ObjectId = u32;
 
-/// Effective replicas of a workload, and the HPA that decides them, if any.
+/// The replica count a workload runs with (its effective replicas), and what decides it: the
+/// HorizontalPodAutoscaler bound to it (its `minReplicas`), else the workload's `replicas`,
+/// else the default 1. The only replica-count type; rules word it (`rules/support/`).
 #[derive(Debug, Clone, Copy)]
 pub struct Replicas<'a> {
     pub count: i64,
-    pub hpa: Option<&'a Object>,
+    /// The workload the count is for.
+    pub workload: &'a Object,
+    /// The workload's `spec.replicas`, when written.
+    pub replicas: Option<&'a Spanned<i64>>,
+    /// The autoscaler that decides the count, if any.
+    pub hpa: Option<(&'a Object, &'a Hpa)>,
+}
+
+impl Replicas<'_> {
+    /// The field that decides `count`: the HPA's `minReplicas` (its `scaleTargetRef` when
+    /// `minReplicas` is left to its default), the workload's `replicas`, or the workload's
+    /// name when `replicas` is left to its default. In the HPA's file when an HPA decides.
+    pub fn origin_span(&self) -> Span {
+        match self.hpa {
+            Some((_, spec)) => spec
+                .min_replicas
+                .as_ref()
+                .map_or(spec.target_span, |m| m.span),
+            None => self
+                .replicas
+                .map_or_else(|| self.workload.name_span(), |r| r.span),
+        }
+    }
+
+    /// The object that holds the deciding field: the HPA, else the workload.
+    pub fn origin_object(&self) -> &Object {
+        self.hpa.map_or(self.workload, |(h, _)| h)
+    }
 }
 
 /// The `matchLabels` of a workload's own selector that its pod template does not carry. The
@@ -80,71 +111,6 @@ fn pod_matches(obj: &Object, w: &Workload, selector: &Selector) -> bool {
         }
     }
     selector.matches(&with_extra)
-}
-
-/// Where a workload's effective replica count is decided, for messages and related locations.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReplicasOrigin {
-    pub file: FileId,
-    /// The HPA's `minReplicas`, the workload's `replicas`, or the workload's name when
-    /// `replicas` is left to its default.
-    pub span: Span,
-    /// E.g. "Deployment web runs 3 replicas (spec.replicas)".
-    pub text: String,
-}
-
-impl Replicas<'_> {
-    /// The field that decides `count`: the HPA's `minReplicas` (its `scaleTargetRef` when
-    /// `minReplicas` is left to its default), the workload's `replicas`, or the workload's
-    /// name when `replicas` is left to its default. In the HPA's file when an HPA decides.
-    pub fn origin_span(&self, workload: &Object) -> Span {
-        match self.hpa.map(|h| (h, &h.spec)) {
-            Some((_, Spec::HorizontalPodAutoscaler(spec))) => spec
-                .min_replicas
-                .as_ref()
-                .map_or(spec.target_span, |m| m.span),
-            Some((h, _)) => h.name_span(),
-            None => workload
-                .workload()
-                .and_then(|w| w.replicas.as_ref())
-                .map_or_else(|| workload.name_span(), |r| r.span),
-        }
-    }
-
-    /// Where `count` comes from; `workload` is the object these replicas were computed for.
-    pub fn origin(&self, workload: &Object) -> ReplicasOrigin {
-        let what = format!("{} {}", workload.kind_name.value, workload.display_name());
-        let n = self.count;
-        let plural = if n == 1 { "replica" } else { "replicas" };
-        let span = self.origin_span(workload);
-        if let Some(h) = self.hpa {
-            let written = matches!(&h.spec,
-                Spec::HorizontalPodAutoscaler(spec) if spec.min_replicas.is_some());
-            let how = if written {
-                "minReplicas"
-            } else {
-                "minReplicas defaults to 1"
-            };
-            return ReplicasOrigin {
-                file: h.file,
-                span,
-                text: format!(
-                    "HorizontalPodAutoscaler {} scales {what} down to {n} {plural} ({how})",
-                    h.display_name()
-                ),
-            };
-        }
-        let how = if workload.workload().is_some_and(|w| w.replicas.is_some()) {
-            "spec.replicas"
-        } else {
-            "spec.replicas defaults to 1"
-        };
-        ReplicasOrigin {
-            file: workload.file,
-            span,
-            text: format!("{what} runs {n} {plural} ({how})"),
-        }
-    }
 }
 
 #[derive(Default)]
@@ -932,16 +898,21 @@ impl Index {
             .find(|h| h.file == obj.file)
             .or(hpas.first())
             .copied();
+        let replicas = w.replicas.as_ref();
         if let Some(h) = hpa {
             if let Spec::HorizontalPodAutoscaler(spec) = &h.spec {
                 return Some(Replicas {
                     count: spec.min_replicas.as_ref().map_or(1, |m| m.value),
-                    hpa: Some(h),
+                    workload: obj,
+                    replicas,
+                    hpa: Some((h, spec)),
                 });
             }
         }
         Some(Replicas {
-            count: w.replicas.as_ref().map_or(1, |r| r.value),
+            count: replicas.map_or(1, |r| r.value),
+            workload: obj,
+            replicas,
             hpa: None,
         })
     }

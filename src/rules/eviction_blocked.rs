@@ -1,3 +1,4 @@
+use crate::rules::support::availability::ReplicaWording;
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::{Kind, REPLICATED_KINDS};
 use crate::model::Object;
@@ -151,7 +152,7 @@ impl Rule for EvictionBlocked {
             if count < 2 {
                 d = d.severity(Severity::Info);
             }
-            if let Some(origin) = replicas.map(|r| r.origin(obj)) {
+            if let Some(origin) = replicas.map(|r| r.origin()) {
                 if count >= 2 {
                     d = d.related(origin.file, origin.span, origin.text);
                 }

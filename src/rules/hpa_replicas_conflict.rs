@@ -98,7 +98,7 @@ impl Rule for HpaReplicasConflict {
         }
         // The autoscaler that decides the count (the one written next to the workload, when
         // several target the same name).
-        let Some(h) = cx.index.effective_replicas(obj).and_then(|r| r.hpa) else {
+        let Some(h) = cx.index.effective_replicas(obj).and_then(|r| r.hpa).map(|(h, _)| h) else {
             return;
         };
         let Spec::HorizontalPodAutoscaler(spec) = &h.spec else {

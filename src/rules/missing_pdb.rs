@@ -1,3 +1,4 @@
+use crate::rules::support::availability::ReplicaWording;
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::{Kind, Object};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
@@ -106,7 +107,7 @@ impl Rule for MissingPdb {
         } else {
             None
         };
-        let origin = replicas.origin(obj);
+        let origin = replicas.origin();
         let ns = obj.namespace().unwrap_or("default");
         let message = format!(
             "{} {} runs {}{} replicas and no PodDisruptionBudget in namespace {ns} selects its pods",

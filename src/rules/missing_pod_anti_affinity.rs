@@ -2,7 +2,7 @@ use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::REPLICATED_KINDS;
 use crate::model::Object;
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
-use crate::rules::support::availability::{
+use crate::rules::support::availability::{ReplicaWording, 
     running, suggested_selector, template_span, workload_ref, HOSTNAME_KEY, ZONE_KEYS,
 };
 
@@ -88,7 +88,7 @@ impl Rule for MissingPodAntiAffinity {
         let Some(count) = running(obj, cx.index) else {
             return;
         };
-        if count.n < 2 {
+        if count.count < 2 {
             return;
         }
         let t = &w.template;
@@ -116,7 +116,7 @@ impl Rule for MissingPodAntiAffinity {
                     "{} runs {} replicas ({}) and nothing spreads them across nodes: no \
                      podAntiAffinity term or topologySpreadConstraint has topologyKey {HOSTNAME_KEY}",
                     workload_ref(obj),
-                    count.n,
+                    count.count,
                     count.source()
                 ),
             )

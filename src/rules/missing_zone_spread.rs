@@ -2,7 +2,7 @@ use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::REPLICATED_KINDS;
 use crate::model::Object;
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
-use crate::rules::support::availability::{
+use crate::rules::support::availability::{ReplicaWording, 
     running, suggested_selector, template_span, workload_ref, ZONE_KEY, ZONE_KEYS,
 };
 
@@ -102,7 +102,7 @@ impl Rule for MissingZoneSpread {
         let Some(count) = running(obj, cx.index) else {
             return;
         };
-        if count.n < 2 {
+        if count.count < 2 {
             return;
         }
         let t = &w.template;
@@ -125,7 +125,7 @@ impl Rule for MissingZoneSpread {
                     "{} runs {} replicas ({}) and nothing spreads them across zones: no \
                      podAntiAffinity term or topologySpreadConstraint has topologyKey {}",
                     workload_ref(obj),
-                    count.n,
+                    count.count,
                     count.source(),
                     ZONE_KEY
                 ),

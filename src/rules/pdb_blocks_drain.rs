@@ -1,7 +1,8 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
 use std::collections::HashMap;
 
-use crate::index::{identity, Identity, ReplicasOrigin};
+use crate::index::{identity, Identity};
+use crate::rules::support::availability::{ReplicaWording, ReplicasOrigin};
 use crate::model::{Amount, IntOrString, Kind, Object, Spec};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
@@ -126,7 +127,7 @@ impl Rule for PdbBlocksDrain {
                 Some(r) => Covered {
                     workload: w,
                     pods: Some(r.count),
-                    origin: Some(r.origin(w)),
+                    origin: Some(r.origin()),
                     autoscaled: r.hpa.is_some(),
                 },
                 None => Covered {

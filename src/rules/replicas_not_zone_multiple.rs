@@ -2,7 +2,7 @@ use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::REPLICATED_KINDS;
 use crate::model::Object;
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
-use crate::rules::support::availability::{running, workload_ref};
+use crate::rules::support::availability::{ReplicaWording, running, workload_ref};
 
 pub static META: RuleMeta = RuleMeta {
     id: "replicas-not-zone-multiple",
@@ -75,7 +75,7 @@ impl Rule for ReplicasNotZoneMultiple {
         let Some(count) = running(obj, cx.index) else {
             return;
         };
-        let n = count.n;
+        let n = count.count;
         if n < 2 || n % zones == 0 || !count.reported_for(obj, cx.index) {
             return;
         }

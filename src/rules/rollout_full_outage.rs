@@ -2,7 +2,7 @@ use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::Amount;
 use crate::model::{IntOrString, Kind, Object};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
-use crate::rules::support::availability::{running, strategy_type, workload_ref};
+use crate::rules::support::availability::{ReplicaWording, running, strategy_type, workload_ref};
 
 pub static META: RuleMeta = RuleMeta {
     id: "rollout-full-outage",
@@ -113,7 +113,7 @@ impl Rule for RolloutFullOutage {
         let Some(count) = running(obj, cx.index) else {
             return;
         };
-        let n = count.n;
+        let n = count.count;
         if n < 2 {
             return;
         }

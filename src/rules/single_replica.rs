@@ -2,7 +2,7 @@ use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::REPLICATED_KINDS;
 use crate::model::Object;
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
-use crate::rules::support::availability::{running, workload_ref};
+use crate::rules::support::availability::{ReplicaWording, running, workload_ref};
 
 pub static META: RuleMeta = RuleMeta {
     id: "single-replica",
@@ -73,7 +73,7 @@ impl Rule for SingleReplica {
         let Some(count) = running(obj, cx.index) else {
             return;
         };
-        if count.n >= 2 || !count.reported_for(obj, cx.index) {
+        if count.count >= 2 || !count.reported_for(obj, cx.index) {
             return;
         }
         // A patch without replicas leaves the count to its base.

@@ -2,12 +2,12 @@
 //! rules, the rollout rules, `hpa-replicas-conflict`): the replica count a workload runs with,
 //! where that count is written, and how to point at a pod template. Not a rule itself.
 
-use crate::base::diagnostic::Diagnostic;
+use crate::base::diagnostic::{Diagnostic, FileId};
 use crate::base::span::{Pos, Span};
-use crate::index::Index;
+use crate::index::{Index, Replicas};
 use crate::model::selector::Labels;
 use crate::model::Kind;
-use crate::model::{Hpa, Object, Spanned, Spec, Workload};
+use crate::model::{Object, Workload};
 use crate::rule::RuleMeta;
 use crate::yaml::scalar::flow_scalar;
 
@@ -18,47 +18,52 @@ pub const ZONE_KEY: &str = "topology.kubernetes.io/zone";
 /// Topology keys of a zone: the current one and the deprecated beta label.
 pub const ZONE_KEYS: &[&str] = &[ZONE_KEY, "failure-domain.beta.kubernetes.io/zone"];
 
-/// The replicas a workload runs with, and where that number comes from.
-pub struct Count<'a> {
-    pub n: i64,
-    /// The field that decides `n` ([`crate::index::Replicas::origin_span`]).
-    pub span: Span,
-    /// `spec.replicas` of the workload, when written.
-    pub replicas: Option<&'a Spanned<i64>>,
-    /// The HorizontalPodAutoscaler that decides the count, if any.
-    pub hpa: Option<(&'a Object, &'a Hpa)>,
-}
-
 /// The effective replicas of a Deployment, StatefulSet, ReplicaSet or ReplicationController
 /// ([`Index::effective_replicas`]), or `None` when the workload is scaled to zero on purpose:
 /// `spec.replicas: 0`, which also switches an HPA off (the autoscaler leaves a target with zero
 /// replicas alone), or an HPA `minReplicas: 0`. Negative counts are left to the API server.
-pub fn running<'a>(obj: &'a Object, index: &'a Index) -> Option<Count<'a>> {
-    let w = obj.workload()?;
+pub fn running<'a>(obj: &'a Object, index: &'a Index) -> Option<Replicas<'a>> {
     let r = index.effective_replicas(obj)?;
-    let replicas = w.replicas.as_ref();
-    if r.count <= 0 || replicas.is_some_and(|r| r.value <= 0) {
+    if r.count <= 0 || r.replicas.is_some_and(|r| r.value <= 0) {
         return None;
     }
-    let hpa = r.hpa.and_then(|h| match &h.spec {
-        Spec::HorizontalPodAutoscaler(spec) => {
-            let spec: &Hpa = spec;
-            Some((h, spec))
-        }
-        _ => None,
-    });
-    Some(Count {
-        n: r.count,
-        span: r.origin_span(obj),
-        replicas,
-        hpa,
-    })
+    Some(r)
 }
 
-impl Count<'_> {
+/// Where a workload's effective replica count is decided, worded for messages and related
+/// locations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReplicasOrigin {
+    pub file: FileId,
+    /// The HPA's `minReplicas`, the workload's `replicas`, or the workload's name when
+    /// `replicas` is left to its default.
+    pub span: Span,
+    /// E.g. "Deployment web runs 3 replicas (spec.replicas)".
+    pub text: String,
+}
+
+/// How the rules word a replica count.
+pub trait ReplicaWording {
     /// Where the count is written, for messages: `spec.replicas 1`, `minReplicas 1 of
     /// HorizontalPodAutoscaler web`, `spec.replicas not set, default 1`.
-    pub fn source(&self) -> String {
+    fn source(&self) -> String;
+    /// Where the count comes from, as a related location.
+    fn origin(&self) -> ReplicasOrigin;
+    /// Whether a finding about the count belongs to `obj`. A finding on an HPA's
+    /// `minReplicas` is reported once, for the first workload of the namespace with the HPA's
+    /// target kind and name whose count that HPA decides, even when several files define that
+    /// workload (overlays, environment directories).
+    fn reported_for(&self, obj: &Object, index: &Index) -> bool;
+    /// The field to write the count in: `minReplicas` or `replicas`.
+    fn field(&self) -> &'static str;
+    /// A finding at the field that decides the count: the HPA's `minReplicas` (on the HPA,
+    /// with the workload as related location), the workload's `replicas` value, or, when
+    /// neither is written, the workload's name.
+    fn diag(&self, obj: &Object, meta: &'static RuleMeta, message: String) -> Diagnostic;
+}
+
+impl ReplicaWording for Replicas<'_> {
+    fn source(&self) -> String {
         match (self.hpa, self.replicas) {
             (Some((h, spec)), _) => match &spec.min_replicas {
                 Some(m) => format!(
@@ -76,11 +81,40 @@ impl Count<'_> {
         }
     }
 
-    /// Whether a finding about the count belongs to this workload. A finding on an HPA's
-    /// `minReplicas` is reported once, for the first workload of the namespace with the HPA's
-    /// target kind and name whose count that HPA decides, even when several files define that
-    /// workload (overlays, environment directories).
-    pub fn reported_for(&self, obj: &Object, index: &Index) -> bool {
+    fn origin(&self) -> ReplicasOrigin {
+        let workload = self.workload;
+        let what = format!("{} {}", workload.kind_name.value, workload.display_name());
+        let n = self.count;
+        let plural = if n == 1 { "replica" } else { "replicas" };
+        let span = self.origin_span();
+        if let Some((h, spec)) = self.hpa {
+            let how = if spec.min_replicas.is_some() {
+                "minReplicas"
+            } else {
+                "minReplicas defaults to 1"
+            };
+            return ReplicasOrigin {
+                file: h.file,
+                span,
+                text: format!(
+                    "HorizontalPodAutoscaler {} scales {what} down to {n} {plural} ({how})",
+                    h.display_name()
+                ),
+            };
+        }
+        let how = if self.replicas.is_some() {
+            "spec.replicas"
+        } else {
+            "spec.replicas defaults to 1"
+        };
+        ReplicasOrigin {
+            file: workload.file,
+            span,
+            text: format!("{what} runs {n} {plural} ({how})"),
+        }
+    }
+
+    fn reported_for(&self, obj: &Object, index: &Index) -> bool {
         let Some((hpa, _)) = self.hpa else {
             return true;
         };
@@ -91,13 +125,12 @@ impl Count<'_> {
                 index
                     .effective_replicas(o)
                     .and_then(|r| r.hpa)
-                    .is_some_and(|h| h.id == hpa.id)
+                    .is_some_and(|(h, _)| h.id == hpa.id)
             })
             .is_none_or(|first| first.id == obj.id)
     }
 
-    /// The field to write the count in: `minReplicas` or `replicas`.
-    pub fn field(&self) -> &'static str {
+    fn field(&self) -> &'static str {
         if self.hpa.is_some() {
             "minReplicas"
         } else {
@@ -105,17 +138,14 @@ impl Count<'_> {
         }
     }
 
-    /// A finding at the field that decides the count: the HPA's `minReplicas` (on the HPA, with
-    /// the workload as related location), the workload's `replicas` value, or, when neither is
-    /// written, the workload's name.
-    pub fn diag(&self, obj: &Object, meta: &'static RuleMeta, message: String) -> Diagnostic {
+    fn diag(&self, obj: &Object, meta: &'static RuleMeta, message: String) -> Diagnostic {
         match self.hpa {
-            Some((h, _)) => meta.at(h, self.span, message).related(
+            Some((h, _)) => meta.at(h, self.origin_span(), message).related(
                 obj.file,
                 obj.name_span(),
                 format!("{} scaled by this autoscaler", workload_ref(obj)),
             ),
-            None => meta.at(obj, self.span, message),
+            None => meta.at(obj, self.origin_span(), message),
         }
     }
 }
