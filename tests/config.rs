@@ -194,8 +194,13 @@ fn discovery_stops_at_the_repository_root() {
         &["lint", "..", "--format", "json", "--select", PRESTOP],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The search starts at the linted files, not the current directory: from outside the
+    // repository it still stops at the repository's root.
+    let o = run_in(&t.0, &["lint", "repo", "--select", PRESTOP]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // Outside a repository the search goes on up, and finds it.
-    let o = run_in(&t.0, &["lint", "repo"]);
+    t.write("loose/web.yaml", WEB);
+    let o = run_in(&t.0, &["lint", "loose"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("unknown setting `zone`"),
@@ -440,8 +445,29 @@ fn init_writes_a_file_that_changes_nothing() {
 
     // It loads, and every fixture lints exactly as without a configuration.
     let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/rules");
-    let with = run_in(&t.0, &["lint", fixtures, "--format", "json"]);
-    let without = run_in(&t.0, &["lint", fixtures, "--format", "json", "--no-config"]);
+    let with = run_in(
+        &t.0,
+        &[
+            "lint",
+            fixtures,
+            "--format",
+            "json",
+            "--no-context",
+            "--config",
+            ".kube-contract.yaml",
+        ],
+    );
+    let without = run_in(
+        &t.0,
+        &[
+            "lint",
+            fixtures,
+            "--format",
+            "json",
+            "--no-context",
+            "--no-config",
+        ],
+    );
     assert_eq!(
         with.status.code(),
         without.status.code(),
@@ -449,7 +475,13 @@ fn init_writes_a_file_that_changes_nothing() {
         stderr(&with)
     );
     assert!(stderr(&with).is_empty(), "{}", stderr(&with));
-    assert_eq!(with.stdout, without.stdout);
+    // The same findings and counts; only the summary's list of configuration files differs.
+    let (mut a, mut b) = (json(&with), json(&without));
+    assert_eq!(a["summary"]["configurations"][0], ".kube-contract.yaml");
+    for v in [&mut a, &mut b] {
+        v["summary"]["configurations"] = serde_json::Value::Null;
+    }
+    assert_eq!(a, b);
     assert!(findings(&with).len() > 20);
 }
 

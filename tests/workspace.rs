@@ -26,6 +26,7 @@ fn write(dir: &Path, files: &[(&str, String)]) -> Vec<Input> {
                 display: (*name).to_string(),
                 path: Some(path),
                 stdin: None,
+                ..Input::default()
             }
         })
         .collect()
@@ -51,7 +52,7 @@ fn replacing_a_file_gives_what_a_fresh_run_gives() {
     let settings = Settings::default();
     let mut ws = Workspace::load(
         write(&scratch("before"), &before),
-        settings.clone(),
+        vec![settings.clone()],
         Retain::Everything,
     );
     let first = ws.lint();
@@ -99,7 +100,7 @@ fn sources_come_from_memory() {
             fixture("testdata/rules/missing-readiness-probe/bad-workloads.yaml"),
         )],
     );
-    let ws = Workspace::load(inputs, Settings::default(), Retain::Everything);
+    let ws = Workspace::load(inputs, vec![Settings::default()], Retain::Everything);
     std::fs::remove_dir_all(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let report = ws.lint();
     let d = report

@@ -14,7 +14,7 @@ use crate::output;
 use crate::rule::deprecated_apis;
 use crate::rule::settings::{FailOn, Settings};
 use crate::rules::{self, unknown_rule};
-use crate::source::{self, Filters};
+use crate::source::scope::{self, ConfigChoice};
 
 /// Exit codes.
 pub const EXIT_CLEAN: i32 = 0;
@@ -109,10 +109,19 @@ struct LintArgs {
     /// configuration's `fail-on`, else warning].
     #[arg(long, value_parser = fail_on_parser())]
     fail_on: Option<FailOn>,
-    /// Read this configuration file instead of looking for `.kube-contract.yaml` in the current
-    /// directory and its parents (up to the repository root).
+    /// Read this configuration file for every file, instead of the nearest
+    /// `.kube-contract.yaml` above each file (up to the repository root).
     #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
     config: Option<PathBuf>,
+    /// The workspace root, whose manifests are the context of the named files [default: the
+    /// directory of the configuration file above them, else their git repository's root, else
+    /// their common directory].
+    #[arg(long, value_name = "DIR", conflicts_with = "no_context")]
+    root: Option<PathBuf>,
+    /// Lint only the named files: no other manifest of the repository is read as context for
+    /// the cross-object rules.
+    #[arg(long)]
+    no_context: bool,
     /// Read no configuration file.
     #[arg(long)]
     no_config: bool,
@@ -253,43 +262,6 @@ fn check_ids(ids: &[String]) -> Result<BTreeSet<String>, String> {
     Ok(set)
 }
 
-/// How reports name a configuration file found by discovery: relative to the current
-/// directory (`.kube-contract.yaml`, `../../.kube-contract.yaml`).
-fn discovered_name(cwd: &Path, path: &Path) -> String {
-    let up = path
-        .parent()
-        .and_then(|dir| cwd.strip_prefix(dir).ok())
-        .map(|rest| rest.components().count());
-    match up {
-        Some(n) => format!("{}{}", "../".repeat(n), config::FILE_NAME),
-        None => path.display().to_string(),
-    }
-}
-
-/// The configuration of a run: `--no-config`, `--config PATH`, or the file discovered from the
-/// current directory. `Err` is the text to print (exit code 2).
-fn load_config(args: &LintArgs) -> Result<Config, String> {
-    if args.no_config {
-        return Ok(Config::default());
-    }
-    let (path, display) = match &args.config {
-        Some(p) => (p.clone(), p.display().to_string()),
-        None => {
-            let Ok(cwd) = std::env::current_dir() else {
-                return Ok(Config::default());
-            };
-            match config::discover(&cwd) {
-                Some(p) => {
-                    let name = discovered_name(&io::absolute(&cwd), &p);
-                    (p, name)
-                }
-                None => return Ok(Config::default()),
-            }
-        }
-    };
-    Config::load(&path, &display).map_err(|errors| config::render_errors(&errors))
-}
-
 /// `--fail-on`: the values `fail-on` takes, listed in the help.
 fn fail_on_parser() -> impl clap::builder::TypedValueParser<Value = FailOn> {
     use clap::builder::TypedValueParser;
@@ -328,39 +300,51 @@ fn resolve(args: &LintArgs, config: &Config) -> Result<Settings, String> {
 }
 
 fn lint(args: LintArgs) -> i32 {
-    let config = match load_config(&args) {
-        Ok(c) => c,
-        Err(text) => {
-            eprint!("{text}");
-            return EXIT_INCOMPLETE;
-        }
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let stdin_named = std::env::args_os().any(|a| {
+        a.to_str()
+            .is_some_and(|a| a == "--stdin-filename" || a.starts_with("--stdin-filename="))
+    });
+    let reads_stdin = args.paths.iter().any(|p| p == "-");
+    let request = scope::Request {
+        paths: &args.paths,
+        stdin_name: &args.stdin_filename,
+        include: &args.include,
+        exclude: &args.exclude,
+        root: args.root.clone(),
+        // Standard input has a place in the repository only when it is given a name.
+        context: !args.no_context && (!reads_stdin || stdin_named),
+        config: match (&args.config, args.no_config) {
+            (_, true) => ConfigChoice::Off,
+            (Some(p), false) => ConfigChoice::File(p.clone()),
+            (None, false) => ConfigChoice::Discover,
+        },
+        cwd: cwd.clone(),
     };
-    let settings = match resolve(&args, &config) {
+    let scope = match scope::resolve(&request) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: {e}");
+            let text = e.to_string();
+            eprint!("{text}");
+            if !text.ends_with('\n') {
+                eprintln!();
+            }
             return EXIT_INCOMPLETE;
         }
     };
-    let filters =
-        Filters::new(&args.include, &args.exclude).and_then(|f| match config.base_dir() {
-            Some(dir) => f.with_config(dir, &config.include, &config.exclude),
-            None => Ok(f),
-        });
-    let filters = match filters {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_INCOMPLETE;
+    // Settings 0: no configuration file; then one per configuration file.
+    let mut all_settings = Vec::with_capacity(scope.configs.len() + 1);
+    for config in std::iter::once(&Config::default()).chain(scope.configs.iter().map(|c| &c.config))
+    {
+        match resolve(&args, config) {
+            Ok(s) => all_settings.push(s),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return EXIT_INCOMPLETE;
+            }
         }
-    };
-    let mut inputs = match source::discover(&args.paths, &filters, &args.stdin_filename) {
-        Ok(i) => i,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_INCOMPLETE;
-        }
-    };
+    }
+    let mut inputs = scope.inputs;
     for input in inputs.iter_mut().filter(|i| i.path.is_none()) {
         let mut bytes = Vec::new();
         if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
@@ -375,7 +359,34 @@ fn lint(args: LintArgs) -> i32 {
             }
         }
     }
-    let report = engine::run(inputs, &settings);
+    // The run's own settings: those of the named files' configuration (fail-on, threads).
+    let run_settings = inputs
+        .iter()
+        .find(|i| !i.context)
+        .and_then(|i| all_settings.get(i.settings))
+        .cloned()
+        .unwrap_or_else(|| all_settings.first().cloned().unwrap_or_default());
+    let used: Vec<usize> = {
+        let mut v: Vec<usize> = inputs
+            .iter()
+            .filter(|i| !i.context && i.settings > 0)
+            .map(|i| i.settings - 1)
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let mut report = engine::run_with(inputs, all_settings);
+    report.configs = used
+        .iter()
+        .filter_map(|&i| scope.configs.get(i))
+        .map(|c| c.display.clone())
+        .collect();
+    report.root = scope
+        .root
+        .as_deref()
+        .map(|r| scope::display_relative(r, &io::absolute(&cwd)));
+    let settings = run_settings;
     let cwd = std::env::current_dir().ok();
     let cwd = cwd.as_deref();
     let text = match args.format {
@@ -551,11 +562,11 @@ mod tests {
     fn discovered_files_are_named_relative_to_the_current_directory() {
         let cwd = Path::new("/repo/a/b");
         assert_eq!(
-            discovered_name(cwd, Path::new("/repo/a/b/.kube-contract.yaml")),
+            scope::display_relative(Path::new("/repo/a/b/.kube-contract.yaml"), cwd),
             ".kube-contract.yaml"
         );
         assert_eq!(
-            discovered_name(cwd, Path::new("/repo/.kube-contract.yaml")),
+            scope::display_relative(Path::new("/repo/.kube-contract.yaml"), cwd),
             "../../.kube-contract.yaml"
         );
     }

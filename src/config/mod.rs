@@ -42,6 +42,8 @@ pub struct Config {
     pub fail_on: Option<FailOn>,
     pub include: Vec<String>,
     pub exclude: Vec<String>,
+    /// Globs of directories that are application roots, relative to the file's directory.
+    pub applications: Vec<String>,
     pub rules: BTreeMap<String, RuleConfig>,
 }
 
@@ -188,6 +190,23 @@ command line. Relative to the directory of the configuration file, like `include
 `--exclude` on the command line adds to this list.",
         init: || Some("[]".to_string()),
         read: read_exclude,
+    },
+    ConfigKey {
+        name: "applications",
+        value: "list of globs",
+        default: || "`[]` (applications are found from the layout)".to_string(),
+        flag: None,
+        description: "Directories that are application roots, for a repository whose layout \
+does not show them. Cross-object rules never link objects of two applications: a budget, \
+Service or autoscaler of one application does not match the workloads of another, even in the \
+same namespace. A directory holding a `kustomization.yaml`, a `Chart.yaml` or a \
+`.kube-contract.yaml` is an application root anyway, and the directories a kustomization names \
+(`resources`, `bases`, `components`, patches) belong to its application too. Globs are relative \
+to the directory of the configuration file and match directories (`apps/*`, `teams/*/svc-*`); \
+a glob that matches a file makes that file an application of its own, for independent samples or \
+test fixtures kept side by side (`fixtures/**/*.yaml`).",
+        init: || Some("[]".to_string()),
+        read: read_applications,
     },
     ConfigKey {
         name: "rules",
@@ -364,6 +383,10 @@ fn read_fail_on(r: &mut Reader<'_, '_>, v: NodeId) {
 
 fn read_include(r: &mut Reader<'_, '_>, v: NodeId) {
     r.config.include = r.globs(v, "include");
+}
+
+fn read_applications(r: &mut Reader<'_, '_>, v: NodeId) {
+    r.config.applications = r.globs(v, "applications");
 }
 
 fn read_exclude(r: &mut Reader<'_, '_>, v: NodeId) {

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::base::diagnostic::{Diagnostic, FileId, ObjectKey, Severity};
 use crate::base::span::Span;
-use crate::index::Index;
+use crate::index::{FileInfo, Index};
 use crate::rule::settings::Settings;
 use crate::rule::{Context, Hook, Rule, SuppressionUse};
 use crate::rules::{self, parse_error};
@@ -42,7 +42,16 @@ pub struct Report {
     pub inputs: Vec<Input>,
     /// Parallel to `inputs`: the texts the workspace held (`None` for the others).
     pub sources: Vec<Option<Arc<str>>>,
+    /// Files reported on (the run's paths).
+    pub files: usize,
+    /// Files read only as context for the cross-object rules (the rest of the repository).
+    pub context_files: usize,
+    /// Objects of the files reported on.
     pub objects: usize,
+    /// The configuration files that judged the files reported on, as reports name them.
+    pub configs: Vec<String>,
+    /// The workspace root whose manifests were the context, as reports name it.
+    pub root: Option<String>,
     /// Documents without apiVersion and kind.
     pub skipped: usize,
     pub diagnostics: Vec<Diagnostic>,
@@ -126,19 +135,23 @@ impl ActiveRules {
 
 /// Runs every enabled rule over every input, on `settings.jobs` threads.
 pub fn run(inputs: Vec<Input>, settings: &Settings) -> Report {
+    run_with(inputs, vec![settings.clone()])
+}
+
+/// Runs every input under its own settings (`Input::settings` indexes `settings`: one per
+/// configuration file), on the first settings' `jobs` threads.
+pub fn run_with(inputs: Vec<Input>, settings: Vec<Settings>) -> Report {
+    let jobs = settings.first().map_or(0, |s| s.jobs);
     let work = || {
         let started = std::time::Instant::now();
-        let workspace = Workspace::load(inputs, settings.clone(), Retain::Reported);
+        let workspace = Workspace::load(inputs, settings, Retain::Reported);
         let load = started.elapsed();
         let mut report = workspace.into_report();
         report.timings.load = load;
         report
     };
-    if settings.jobs > 0 {
-        match rayon::ThreadPoolBuilder::new()
-            .num_threads(settings.jobs)
-            .build()
-        {
+    if jobs > 0 {
+        match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
             Ok(pool) => pool.install(work),
             Err(_) => work(),
         }
@@ -152,33 +165,57 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Report {
 pub(crate) fn lint_loaded(
     results: Vec<FileResult>,
     inputs: &[Input],
-    settings: &Settings,
+    settings: &[Settings],
 ) -> Report {
+    let fallback = Settings::default();
+    let root = settings.first().unwrap_or(&fallback);
+    // The settings of each file, and the rules each settings enable.
+    let of_file = |f: FileId| {
+        inputs
+            .get(f as usize)
+            .and_then(|i| settings.get(i.settings))
+            .unwrap_or(root)
+    };
+    let active_by: Vec<ActiveRules> = settings.iter().map(ActiveRules::new).collect();
+    let active_of = |f: FileId| {
+        inputs
+            .get(f as usize)
+            .and_then(|i| active_by.get(i.settings))
+    };
+    let root_active = ActiveRules::new(root);
+    let reported = |f: FileId| inputs.get(f as usize).is_some_and(|i| !i.context);
     let started = std::time::Instant::now();
     let mut objects = Vec::with_capacity(results.iter().map(|e| e.objects.len()).sum());
     let mut diagnostics = Vec::new();
     let mut suppressions = Vec::new();
     let mut skipped = 0;
-    for e in results {
+    for (f, e) in results.into_iter().enumerate() {
         objects.extend(e.objects);
         diagnostics.extend(e.diagnostics);
         suppressions.extend(e.suppressions);
-        skipped += e.skipped;
+        if reported(f as FileId) {
+            skipped += e.skipped;
+        }
     }
-    let paths: Vec<&str> = inputs.iter().map(|i| i.display.as_str()).collect();
-    let index = Index::build_with_paths(objects, &paths);
+    let files: Vec<FileInfo<'_>> = inputs
+        .iter()
+        .map(|i| FileInfo {
+            path: i.display.as_str(),
+            apps: &i.apps,
+        })
+        .collect();
+    let index = Index::build_with_files(objects, &files);
     let indexed_at = std::time::Instant::now();
-    let active = ActiveRules::new(settings);
-    let cx = Context {
-        index: &index,
-        settings,
-    };
     let found: Vec<Vec<Diagnostic>> = index
         .objects()
         .par_iter()
         .map(|obj| {
             let mut out = Vec::new();
-            for rule in &active.object {
+            let cx = Context {
+                index: &index,
+                settings: of_file(obj.file),
+            };
+            for rule in active_of(obj.file).map_or(&[][..], |a| &a.object[..]) {
                 if rule.meta().applies_to(obj) {
                     rule.check_object(obj, &cx, &mut out);
                 }
@@ -187,7 +224,11 @@ pub(crate) fn lint_loaded(
         })
         .collect();
     diagnostics.extend(found.into_iter().flatten());
-    let found: Vec<Vec<Diagnostic>> = active
+    let cx = Context {
+        index: &index,
+        settings: root,
+    };
+    let found: Vec<Vec<Diagnostic>> = root_active
         .run
         .par_iter()
         .map(|rule| {
@@ -196,33 +237,52 @@ pub(crate) fn lint_loaded(
             out
         })
         .collect();
-    diagnostics.extend(found.into_iter().flatten());
-    let overrides = severity_overrides(settings);
-    if !overrides.is_empty() {
+    // A run hook runs once, under the run's settings; each finding then follows its file's.
+    diagnostics.extend(
+        found
+            .into_iter()
+            .flatten()
+            .filter(|d| of_file(d.file).enabled(d.rule)),
+    );
+    let overrides: Vec<HashMap<&'static str, Severity>> =
+        settings.iter().map(severity_overrides).collect();
+    if overrides.iter().any(|o| !o.is_empty()) {
         for d in &mut diagnostics {
-            if let Some(s) = overrides.get(d.rule) {
+            let file_overrides = inputs
+                .get(d.file as usize)
+                .and_then(|i| overrides.get(i.settings));
+            if let Some(s) = file_overrides.and_then(|o| o.get(d.rule)) {
                 d.severity = *s;
             }
         }
     }
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
-    let (suppressed, used) = suppress::apply(&mut diagnostics, &suppressions);
+    let (mut suppressed, used) = suppress::apply(&mut diagnostics, &suppressions);
     if !suppressions.is_empty() {
         let view = SuppressionUse {
             suppressions: &suppressions,
             used: &used,
-            settings,
+            settings: &of_file,
         };
-        for rule in &active.suppressions {
+        for rule in &root_active.suppressions {
             let mut found = Vec::new();
             rule.check_suppressions(&view, &mut found);
             for mut d in found {
-                d.severity = settings.severity(d.rule, d.severity);
-                diagnostics.push(d);
+                let s = of_file(d.file);
+                if s.enabled(d.rule) {
+                    d.severity = s.severity(d.rule, d.severity);
+                    diagnostics.push(d);
+                }
             }
         }
     }
+    // Only the files the run names are reported on: a finding in one of them, or a finding
+    // elsewhere that points into one of them (a budget of the repository that blocks the
+    // drain of a named workload).
+    let shown = |d: &Diagnostic| reported(d.file) || d.related.iter().any(|r| reported(r.file));
+    diagnostics.retain(shown);
+    suppressed.retain(|s| shown(&s.diagnostic));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     let timings = Timings {
@@ -230,9 +290,10 @@ pub(crate) fn lint_loaded(
         index: indexed_at - started,
         rules: indexed_at.elapsed(),
     };
-    let listed = index
+    let listed: Vec<ListedObject> = index
         .objects()
         .iter()
+        .filter(|o| reported(o.file))
         .map(|o| ListedObject {
             file: o.file,
             key: Arc::clone(&o.key),
@@ -243,7 +304,11 @@ pub(crate) fn lint_loaded(
         timings,
         inputs: Vec::new(),
         sources: Vec::new(),
-        objects: index.len(),
+        files: inputs.iter().filter(|i| !i.context).count(),
+        context_files: inputs.iter().filter(|i| i.context).count(),
+        objects: listed.len(),
+        configs: Vec::new(),
+        root: None,
         skipped,
         diagnostics,
         suppressed,

@@ -37,24 +37,32 @@ pub struct Workspace {
     texts: Vec<Option<Text>>,
     /// Parallel to `inputs`: what loading the file gave.
     results: Vec<FileResult>,
-    settings: Settings,
+    /// One per configuration file; `Input::settings` picks a file's.
+    settings: Vec<Settings>,
 }
 
 impl Workspace {
-    /// Reads and loads every input, in parallel.
-    pub fn load(inputs: Vec<Input>, settings: Settings, retain: Retain) -> Workspace {
-        let rules = ActiveRules::new(&settings);
+    /// Reads and loads every input, in parallel, each under its settings (`Input::settings`
+    /// indexes `settings`, one per configuration file).
+    pub fn load(inputs: Vec<Input>, settings: Vec<Settings>, retain: Retain) -> Workspace {
+        let settings = if settings.is_empty() {
+            vec![Settings::default()]
+        } else {
+            settings
+        };
+        let rules: Vec<ActiveRules> = settings.iter().map(ActiveRules::new).collect();
         let (texts, results) = inputs
             .par_iter()
             .enumerate()
             .map(|(i, input)| {
                 let text = load::read(input);
+                let k = input.settings.min(settings.len() - 1);
                 let result = load::load(
                     text.as_deref(),
                     input,
                     i as FileId,
-                    &settings,
-                    &rules.document,
+                    &settings[k],
+                    &rules[k].document,
                 );
                 let keep = retain == Retain::Everything || input.stdin.is_some();
                 // Only a held text becomes shared; a one-shot run drops it here.
@@ -84,7 +92,6 @@ impl Workspace {
     /// Gives file `id` a new text (an editor's unsaved buffer) and loads only that file
     /// again; the other files keep their results. Returns false when there is no such file.
     pub fn replace(&mut self, id: FileId, text: String) -> bool {
-        let rules = ActiveRules::new(&self.settings);
         let i = id as usize;
         let (Some(input), Some(result), Some(held)) = (
             self.inputs.get(i),
@@ -93,8 +100,12 @@ impl Workspace {
         ) else {
             return false;
         };
+        let Some(settings) = self.settings.get(input.settings).or(self.settings.first()) else {
+            return false;
+        };
+        let rules = ActiveRules::new(settings);
         let text: Arc<str> = Arc::from(text);
-        *result = load::load(Ok(&text), input, id, &self.settings, &rules.document);
+        *result = load::load(Ok(&text), input, id, settings, &rules.document);
         *held = Some(Ok(text));
         true
     }

@@ -142,10 +142,11 @@ impl Index {
     /// Whether a workload of `namespace` named `name` carries no labels at all (no template
     /// labels, no selector): a kustomize base whose labels the `labels` or `commonLabels`
     /// transformer adds at build time, as metrics-server's is.
-    fn unlabelled_namesake(&self, namespace: &str, name: &str) -> bool {
+    fn unlabelled_namesake(&self, from: FileId, namespace: &str, name: &str) -> bool {
         WORKLOAD_KINDS
             .iter()
             .flat_map(|kind| self.same_identity(namespace, kind.name(), name))
+            .filter(|o| self.linked(from, o.file))
             .any(|o| {
                 o.workload().is_some_and(|w| {
                     w.template.labels.is_empty()
@@ -167,7 +168,7 @@ impl Index {
                 .key
                 .name
                 .as_deref()
-                .is_some_and(|n| self.unlabelled_namesake(ns, n))
+                .is_some_and(|n| self.unlabelled_namesake(obj.file, ns, n))
     }
 
     /// Whether a custom resource in `namespace` probably runs the pods `selector` asks for,

@@ -117,9 +117,22 @@ fn pod_matches(obj: &Object, w: &Workload, selector: &Selector) -> bool {
     selector.matches(&with_extra)
 }
 
+/// What the index knows of an input file.
+#[derive(Debug, Clone, Copy)]
+pub struct FileInfo<'a> {
+    /// The path reports name it by, `/`-separated.
+    pub path: &'a str,
+    /// The applications the file belongs to (ids of application roots: the nearest directory
+    /// above it holding a `kustomization.yaml`, `Chart.yaml` or `.kube-contract.yaml`, and the
+    /// kustomizations that name its directory). Empty: none, the repository as a whole.
+    pub apps: &'a [u32],
+}
+
 #[derive(Default)]
 pub struct Index {
     objects: Vec<Object>,
+    /// By file id: the applications each file belongs to ([`FileInfo::apps`]).
+    file_apps: Vec<Box<[u32]>>,
     /// Every namespace, kind, name, label key and value and directory the index keys on, as
     /// a small number: keys are tuples of them, and a lookup allocates nothing.
     symbols: Symbols,
@@ -262,15 +275,28 @@ impl Index {
         Index::build_with_paths(objects, &[])
     }
 
-    /// Builds the index. `paths[file]` is each input's path, used to bind an autoscaler to
-    /// the nearest of several workloads that share its target's kind, namespace and name.
+    /// The index of files that belong to no application root (see [`FileInfo`]).
     pub fn build_with_paths(objects: Vec<Object>, paths: &[&str]) -> Index {
+        let files: Vec<FileInfo<'_>> = paths
+            .iter()
+            .map(|&path| FileInfo { path, apps: &[] })
+            .collect();
+        Index::build_with_files(objects, &files)
+    }
+
+    /// Builds the index. `files[file]` is each input's path, used to bind an autoscaler to
+    /// the nearest of several workloads that share its target's kind, namespace and name, and
+    /// the applications it belongs to: objects of files in different applications never link.
+    pub fn build_with_files(objects: Vec<Object>, files: &[FileInfo<'_>]) -> Index {
+        let paths: Vec<&str> = files.iter().map(|f| f.path).collect();
+        let paths = paths.as_slice();
         let mut objects = objects;
         for (i, o) in objects.iter_mut().enumerate() {
             o.id = i as ObjectId;
         }
         let mut ix = Index {
             objects,
+            file_apps: files.iter().map(|f| Box::from(f.apps)).collect(),
             ..Index::default()
         };
         let syms = &mut ix.symbols;
@@ -368,6 +394,10 @@ impl Index {
                 },
                 _ => continue,
             };
+            let targets: Vec<ObjectId> = targets
+                .into_iter()
+                .filter(|&t| ix.linked(o.file, ix.get(t).file))
+                .collect();
             let reverse = if matches!(o.spec, Spec::Service(_)) {
                 &mut services_by_workload
             } else {
@@ -446,14 +476,17 @@ impl Index {
         }
     }
 
-    /// Every object of a kind, namespace and name (variants of one object), in input order.
+    /// Every object of a kind, namespace and name (variants of one object) that `from` may
+    /// relate to (its application), in input order.
     pub fn objects_named<'a>(
         &'a self,
+        from: &'a Object,
         namespace: &str,
         kind: &str,
         name: &str,
     ) -> impl Iterator<Item = &'a Object> {
         self.same_identity(namespace, kind, name)
+            .filter(move |o| self.linked(from.file, o.file))
     }
 
     /// Binds each HPA to the workload it scales. Objects with one kind, namespace and name are
@@ -479,14 +512,28 @@ impl Index {
             };
             for &h in hpas {
                 let hfile = self.objects[h as usize].file;
+                let candidates: Vec<ObjectId> = candidates
+                    .iter()
+                    .copied()
+                    .filter(|&w| self.linked(hfile, self.objects[w as usize].file))
+                    .collect();
                 let near = |w: ObjectId| nearness(hfile, self.objects[w as usize].file, paths);
                 let best = candidates.iter().map(|&w| near(w)).max().unwrap_or(0);
-                for &w in candidates {
+                for &w in &candidates {
                     if candidates.len() == 1 || near(w) == best {
                         bound.entry(w).or_default().push(h);
                     }
                 }
             }
+        }
+        // A workload several autoscalers target is scaled by the nearest of them: an
+        // unrelated fixture elsewhere in the repository that names a Deployment of the same
+        // name never decides its replicas, whatever the directories are called.
+        for (&w, hpas) in bound.iter_mut() {
+            let wfile = self.objects[w as usize].file;
+            let near = |h: ObjectId| nearness(wfile, self.objects[h as usize].file, paths);
+            let best = hpas.iter().map(|&h| near(h)).max().unwrap_or(0);
+            hpas.retain(|&h| near(h) == best);
         }
         let mut scaled: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
         for (&w, hpas) in bound.iter_mut() {
@@ -504,6 +551,15 @@ impl Index {
 
     pub fn objects(&self) -> &[Object] {
         &self.objects
+    }
+
+    /// Whether objects of two files may relate (a budget selecting a workload, an autoscaler
+    /// scaling it, a patch and its base): they share an application, or one of them belongs
+    /// to none (a file of the repository outside every application root).
+    pub fn linked(&self, a: FileId, b: FileId) -> bool {
+        let apps = |f: FileId| self.file_apps.get(f as usize).map_or(&[][..], |a| &a[..]);
+        let (x, y) = (apps(a), apps(b));
+        a == b || x.is_empty() || y.is_empty() || x.iter().any(|i| y.contains(i))
     }
 
     pub fn get(&self, id: ObjectId) -> &Object {
@@ -555,7 +611,11 @@ impl Index {
             .name
             .iter()
             .flat_map(move |name| self.same_identity(ns, &fragment.kind_name.value, name))
-            .filter(move |o| o.id != fragment.id && o.workload().is_some_and(|w| !w.is_fragment()))
+            .filter(move |o| {
+                o.id != fragment.id
+                    && self.linked(fragment.file, o.file)
+                    && o.workload().is_some_and(|w| !w.is_fragment())
+            })
     }
 
     pub fn workloads_in(&self, namespace: &str) -> &[ObjectId] {
@@ -657,12 +717,17 @@ impl Index {
             return None;
         }
         // Variants of one workload (one per environment directory) each have theirs: prefer
-        // the autoscaler written in the workload's own file.
+        // the autoscaler written in the workload's own file; of equally near ones, the one
+        // that allows the fewest replicas (never the first in path order).
         let hpas = self.hpas_for(obj);
+        let min = |h: &&Object| match &h.spec {
+            Spec::HorizontalPodAutoscaler(s) => s.min_replicas.as_ref().map_or(1, |m| m.value),
+            _ => 1,
+        };
         let hpa = hpas
             .iter()
             .find(|h| h.file == obj.file)
-            .or(hpas.first())
+            .or_else(|| hpas.iter().min_by_key(|h| (min(h), h.id)))
             .copied();
         let replicas = w.replicas.as_ref();
         if let Some(h) = hpa {

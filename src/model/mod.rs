@@ -793,6 +793,8 @@ impl Extractor<'_, '_, '_> {
             Some(
                 explicit_ns
                     .map(|n| n.value)
+                    // `namespace: ""` is unset to the API server: the default namespace.
+                    .filter(|n| !n.is_empty())
                     .unwrap_or_else(|| self.default_namespace.to_string()),
             )
         };

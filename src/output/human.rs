@@ -368,7 +368,7 @@ pub fn summary(report: &Report) -> String {
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     let mut s = format!(
         "Linted {} and {}: {}, {}, {}",
-        plural(report.inputs.len(), "file"),
+        plural(report.files, "file"),
         plural(report.objects, "object"),
         plural(c.errors, "error"),
         plural(c.warnings, "warning"),
@@ -384,5 +384,17 @@ pub fn summary(report: &Report) -> String {
         ));
     }
     s.push('\n');
-    s
+    // Where the run looked, above the counts (the last line stays the one to read).
+    let mut head = String::new();
+    if !report.configs.is_empty() {
+        head.push_str(&format!("Configuration: {}\n", report.configs.join(", ")));
+    }
+    if report.context_files > 0 {
+        head.push_str(&format!(
+            "Context: {} more under {} (cross-object rules only)\n",
+            plural(report.context_files, "file"),
+            report.root.as_deref().unwrap_or(".")
+        ));
+    }
+    head + &s
 }

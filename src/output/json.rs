@@ -11,7 +11,7 @@ struct Output<'a> {
     version: u32,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     suppressed: Vec<JsonSuppressed<'a>>,
-    summary: Summary,
+    summary: Summary<'a>,
 }
 
 #[derive(Serialize)]
@@ -30,8 +30,11 @@ struct JsonSuppression<'a> {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     files: usize,
+    context_files: usize,
+    root: Option<&'a str>,
+    configurations: &'a [String],
     objects: usize,
     skipped: usize,
     errors: usize,
@@ -121,7 +124,10 @@ pub fn render(report: &Report) -> String {
             })
             .collect(),
         summary: Summary {
-            files: report.inputs.len(),
+            files: report.files,
+            context_files: report.context_files,
+            root: report.root.as_deref(),
+            configurations: &report.configs,
             objects: report.objects,
             skipped: report.skipped,
             errors: c.errors,

@@ -192,7 +192,8 @@ pub struct SuppressionUse<'a> {
     pub suppressions: &'a [Suppression],
     /// Parallel to `suppressions`, then to each one's entries.
     pub used: &'a [Vec<bool>],
-    pub settings: &'a Settings,
+    /// The settings of each file.
+    pub settings: &'a dyn Fn(FileId) -> &'a Settings,
 }
 
 /// A rule: its metadata and the method of its [`Hook`]. The other methods keep their empty

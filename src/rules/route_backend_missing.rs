@@ -124,7 +124,7 @@ impl Rule for RouteBackendMissing {
             if !cx.index.services_near(obj, ns) {
                 continue;
             }
-            let found: Vec<&Object> = cx.index.objects_named(ns, "Service", name).collect();
+            let found: Vec<&Object> = cx.index.objects_named(obj, ns, "Service", name).collect();
             // The Services of kube-system are the cluster's add-ons (DNS, the dashboard,
             // metrics-server), usually installed by the platform, not by these manifests.
             if found.is_empty() && ns == "kube-system" {

@@ -94,7 +94,7 @@ impl Rule for UnusedSuppression {
                 continue;
             }
             for (entry, &was_used) in sup.entries.iter().zip(used) {
-                if !was_used && rules::find(&entry.id).is_some() && s.settings.enabled(&entry.id) {
+                if !was_used && rules::find(&entry.id).is_some() && (s.settings)(sup.file).enabled(&entry.id) {
                     out.push(
                         sup.finding(
                             &META,

@@ -2,12 +2,14 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod scope;
+
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::base::io;
 
 /// One input of a run.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Input {
     /// The name reports use: the path as given (or found under a directory), or the
     /// `--stdin-filename` for standard input.
@@ -16,6 +18,13 @@ pub struct Input {
     pub path: Option<PathBuf>,
     /// The text of standard input, read once.
     pub stdin: Option<String>,
+    /// Read for context only: its objects inform the cross-object rules, but nothing is
+    /// reported about the file itself (a file of the repository the run's paths do not name).
+    pub context: bool,
+    /// Which of the run's settings judge it (one per configuration file; 0: the run's own).
+    pub settings: usize,
+    /// The applications it belongs to ([`crate::index::FileInfo::apps`]).
+    pub apps: Vec<u32>,
 }
 
 impl Input {
@@ -169,6 +178,7 @@ pub fn discover(
                 display: stdin_name.to_string(),
                 path: None,
                 stdin: None,
+                ..Input::default()
             });
             continue;
         }
@@ -201,12 +211,14 @@ pub fn discover(
                 display: display_path(&fp),
                 path: Some(fp),
                 stdin: None,
+                ..Input::default()
             }));
         } else if !filters.excluded(path) {
             out.push(Input {
                 display: display_path(path),
                 path: Some(path.to_path_buf()),
                 stdin: None,
+                ..Input::default()
             });
         }
     }

@@ -18,6 +18,7 @@ pub fn input(path: &Path) -> Input {
         display: rel.to_string_lossy().into_owned(),
         path: Some(path.to_path_buf()),
         stdin: None,
+        ..Input::default()
     }
 }
 
@@ -26,6 +27,7 @@ pub fn stdin_input(name: &str, text: &str) -> Input {
         display: name.to_string(),
         path: None,
         stdin: Some(text.to_string()),
+        ..Input::default()
     }
 }
 

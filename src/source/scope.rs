@@ -1,0 +1,505 @@
+//! Repository scope: the files a run reports on are linted in the context of every manifest
+//! of their repository, each under the nearest configuration file above it, and grouped into
+//! applications that cross-object rules never link across.
+//!
+//! - **Root.** `--root`, else the directory of the configuration file found above the named
+//!   paths, else their git repository's root, else their common parent directory.
+//! - **Context.** Every manifest under the root that the run does not name (same include and
+//!   exclude globs and git-ignore rules as a directory walk) is read too, marked
+//!   [`Input::context`]: the index sees its objects, nothing is reported about it.
+//! - **Configuration per file.** Each file is judged under the nearest `.kube-contract.yaml`
+//!   above it, so the result does not depend on the directory the command runs from.
+//! - **Applications.** A directory holding a `kustomization.yaml`, a `Chart.yaml` or a
+//!   `.kube-contract.yaml`, or matching a configuration's `applications` globs, is an
+//!   application root; a file belongs to the nearest one above it, and to every application
+//!   whose kustomization names it or its directory (`resources`, `bases`, `components`,
+//!   patches, followed transitively). A file the globs match is an application of its own.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use globset::GlobSet;
+
+use crate::base::io;
+use crate::config::{self, Config};
+use crate::source::{discover, DiscoverError, Filters, Input};
+use crate::yaml;
+
+/// Which configuration files judge the run.
+#[derive(Debug, Clone)]
+pub enum ConfigChoice {
+    /// `--no-config`.
+    Off,
+    /// `--config PATH`: this file for every input.
+    File(PathBuf),
+    /// The nearest `.kube-contract.yaml` above each file.
+    Discover,
+}
+
+/// What the command line asks for.
+pub struct Request<'a> {
+    pub paths: &'a [String],
+    pub stdin_name: &'a str,
+    pub include: &'a [String],
+    pub exclude: &'a [String],
+    /// `--root`.
+    pub root: Option<PathBuf>,
+    /// False with `--no-context`.
+    pub context: bool,
+    pub config: ConfigChoice,
+    pub cwd: PathBuf,
+}
+
+/// A configuration file the run uses.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    pub path: PathBuf,
+    /// As reports name it: relative to the current directory when it can be.
+    pub display: String,
+    pub config: Config,
+}
+
+/// The inputs of a run with their context, configurations and applications.
+#[derive(Debug)]
+pub struct Scope {
+    /// The workspace root; `None` when context is off.
+    pub root: Option<PathBuf>,
+    /// The named inputs first, in command-line order, then the context files.
+    pub inputs: Vec<Input>,
+    /// `Input::settings` is 0 for no configuration file, else `1 + ` an index of this list.
+    pub configs: Vec<LoadedConfig>,
+}
+
+/// Why a scope could not be made: a bad path or glob, or mistakes in configuration files
+/// (already rendered with their positions).
+#[derive(Debug)]
+pub enum ScopeError {
+    Discover(DiscoverError),
+    Config(String),
+}
+
+impl std::fmt::Display for ScopeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScopeError::Discover(e) => write!(f, "error: {e}"),
+            ScopeError::Config(text) => f.write_str(text),
+        }
+    }
+}
+
+/// Files whose directory is an application root.
+const APPLICATION_MARKERS: &[&str] = &[
+    "kustomization.yaml",
+    "kustomization.yml",
+    "Kustomization",
+    "Chart.yaml",
+    config::FILE_NAME,
+];
+
+const KUSTOMIZATIONS: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
+
+/// A path as reports name it: relative to `cwd` when it lies below `cwd` or a few levels
+/// above it (`../..`), absolute otherwise.
+pub fn display_relative(path: &Path, cwd: &Path) -> String {
+    if let Ok(rest) = path.strip_prefix(cwd) {
+        let s = rest.to_string_lossy().into_owned();
+        return if s.is_empty() { ".".into() } else { s };
+    }
+    let mut up = 0;
+    let mut dir = Some(cwd);
+    while let Some(d) = dir.filter(|d| d.parent().is_some()) {
+        if let Ok(rest) = path.strip_prefix(d) {
+            let back = "../".repeat(up);
+            let rest = rest.to_string_lossy();
+            return if rest.is_empty() {
+                back.trim_end_matches('/').to_string()
+            } else {
+                format!("{back}{rest}")
+            };
+        }
+        up += 1;
+        if up > 3 {
+            break;
+        }
+        dir = d.parent();
+    }
+    path.to_string_lossy().into_owned()
+}
+
+/// The root of the git repository holding `dir`, if any.
+fn git_root(dir: &Path) -> Option<PathBuf> {
+    dir.ancestors()
+        .find(|d| d.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// The deepest directory holding every path.
+fn common_parent(paths: &[PathBuf]) -> Option<PathBuf> {
+    let mut it = paths.iter();
+    let mut common = it.next()?.clone();
+    for p in it {
+        while !p.starts_with(&common) {
+            if !common.pop() {
+                return None;
+            }
+        }
+    }
+    Some(common)
+}
+
+/// The absolute path an input stands for (standard input: its `--stdin-filename`).
+pub fn locus(input: &Input, cwd: &Path) -> PathBuf {
+    let p = input
+        .path
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(&input.display));
+    io::absolute(&cwd.join(p))
+}
+
+pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
+    let cwd = io::absolute(&req.cwd);
+    let named_paths: Vec<PathBuf> = if req.paths.is_empty() {
+        vec![cwd.clone()]
+    } else {
+        req.paths
+            .iter()
+            .map(|p| {
+                if p == "-" {
+                    io::absolute(&cwd.join(req.stdin_name))
+                } else {
+                    io::absolute(&cwd.join(p))
+                }
+            })
+            .collect()
+    };
+    let anchor = common_parent(&named_paths).unwrap_or_else(|| cwd.clone());
+    let anchor_dir = if anchor.is_dir() {
+        anchor.clone()
+    } else {
+        anchor
+            .parent()
+            .map_or_else(|| cwd.clone(), Path::to_path_buf)
+    };
+    let mut configs = Configs::new(&cwd);
+    let root_config = match &req.config {
+        ConfigChoice::Off => None,
+        ConfigChoice::File(p) => Some(configs.load(
+            &io::absolute(&cwd.join(p)),
+            Some(p.to_string_lossy().into_owned()),
+        )?),
+        ConfigChoice::Discover => match config::discover(&anchor_dir) {
+            Some(p) => Some(configs.load(&p, None)?),
+            None => None,
+        },
+    };
+    let root = req
+        .root
+        .as_ref()
+        .map(|r| io::absolute(&cwd.join(r)))
+        .or_else(|| {
+            root_config
+                .and_then(|i| configs.list.get(i))
+                .and_then(|c| c.path.parent().map(Path::to_path_buf))
+                .or_else(|| git_root(&anchor_dir))
+                .or(Some(anchor_dir.clone()))
+        });
+    let filters = {
+        let f = Filters::new(req.include, req.exclude).map_err(ScopeError::Discover)?;
+        match root_config
+            .and_then(|i| configs.list.get(i))
+            .and_then(|c| Some((c.path.parent()?.to_path_buf(), &c.config)))
+        {
+            Some((dir, c)) => f
+                .with_config(dir, &c.include, &c.exclude)
+                .map_err(ScopeError::Discover)?,
+            None => f,
+        }
+    };
+    let mut inputs = discover(req.paths, &filters, req.stdin_name).map_err(ScopeError::Discover)?;
+    let root = if req.context { root } else { None };
+    if let Some(root) = root.as_ref().filter(|r| r.is_dir()) {
+        let seen: HashSet<PathBuf> = inputs.iter().map(|i| locus(i, &cwd)).collect();
+        let shown = display_relative(root, &cwd);
+        let walked = discover(std::slice::from_ref(&shown), &filters, req.stdin_name)
+            .map_err(ScopeError::Discover)?;
+        for mut input in walked {
+            if !seen.contains(&locus(&input, &cwd)) {
+                input.context = true;
+                inputs.push(input);
+            }
+        }
+    }
+    // Configuration per file.
+    match &req.config {
+        ConfigChoice::Off => {}
+        ConfigChoice::File(_) => {
+            for i in &mut inputs {
+                i.settings = 1;
+            }
+        }
+        ConfigChoice::Discover => {
+            let mut by_dir: HashMap<PathBuf, Option<usize>> = HashMap::new();
+            for input in &mut inputs {
+                let at = locus(input, &cwd);
+                let dir = at.parent().map_or_else(|| cwd.clone(), Path::to_path_buf);
+                let found = match by_dir.get(&dir) {
+                    Some(f) => *f,
+                    None => {
+                        let f = match config::discover(&dir) {
+                            Some(p) => Some(configs.load(&p, None)?),
+                            None => None,
+                        };
+                        by_dir.insert(dir, f);
+                        f
+                    }
+                };
+                input.settings = found.map_or(0, |i| i + 1);
+            }
+        }
+    }
+    configs.fail_on_errors()?;
+    let list = configs.list;
+    assign_applications(&mut inputs, &cwd, root.as_deref(), &list);
+    Ok(Scope {
+        root,
+        inputs,
+        configs: list,
+    })
+}
+
+/// The configuration files met so far, each read once; mistakes are collected and reported
+/// together.
+struct Configs {
+    cwd: PathBuf,
+    list: Vec<LoadedConfig>,
+    index: HashMap<PathBuf, usize>,
+    errors: Vec<config::ConfigError>,
+}
+
+impl Configs {
+    fn new(cwd: &Path) -> Configs {
+        Configs {
+            cwd: cwd.to_path_buf(),
+            list: Vec::new(),
+            index: HashMap::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The index of the configuration at `path`, reading it the first time. `given`: the name
+    /// `--config` gave it, which reports use as written.
+    fn load(&mut self, path: &Path, given: Option<String>) -> Result<usize, ScopeError> {
+        if let Some(&i) = self.index.get(path) {
+            return Ok(i);
+        }
+        let display = given.unwrap_or_else(|| display_relative(path, &self.cwd));
+        let config = match Config::load(path, &display) {
+            Ok(c) => c,
+            Err(errors) => {
+                self.errors.extend(errors);
+                Config::default()
+            }
+        };
+        let i = self.list.len();
+        self.list.push(LoadedConfig {
+            path: path.to_path_buf(),
+            display,
+            config,
+        });
+        self.index.insert(path.to_path_buf(), i);
+        Ok(i)
+    }
+
+    fn fail_on_errors(&self) -> Result<(), ScopeError> {
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ScopeError::Config(config::render_errors(&self.errors)))
+        }
+    }
+}
+
+/// Gives each input the applications it belongs to.
+fn assign_applications(
+    inputs: &mut [Input],
+    cwd: &Path,
+    root: Option<&Path>,
+    configs: &[LoadedConfig],
+) {
+    let declared: Vec<(PathBuf, GlobSet)> = configs
+        .iter()
+        .filter(|c| !c.config.applications.is_empty())
+        .filter_map(|c| {
+            let dir = c.path.parent()?.to_path_buf();
+            let mut b = globset::GlobSetBuilder::new();
+            for g in &c.config.applications {
+                if let Ok(glob) = io::glob(g.trim_end_matches('/')) {
+                    b.add(glob);
+                }
+            }
+            Some((dir, b.build().ok()?))
+        })
+        .collect();
+    let mut marked: HashMap<PathBuf, bool> = HashMap::new();
+    let mut is_root = |dir: &Path| -> bool {
+        if let Some(&m) = marked.get(dir) {
+            return m;
+        }
+        let m = APPLICATION_MARKERS.iter().any(|f| dir.join(f).is_file())
+            || declared.iter().any(|(base, globs)| {
+                dir.strip_prefix(base)
+                    .ok()
+                    .filter(|rel| !rel.as_os_str().is_empty())
+                    .is_some_and(|rel| globs.is_match(rel))
+            });
+        marked.insert(dir.to_path_buf(), m);
+        m
+    };
+    // Each file's home: the nearest application root above it, up to the workspace root (or
+    // its repository's root for a file outside it).
+    let mut ids: BTreeMap<PathBuf, u32> = BTreeMap::new();
+    let mut homes: Vec<Option<PathBuf>> = Vec::with_capacity(inputs.len());
+    for input in inputs.iter() {
+        let at = locus(input, cwd);
+        let limit = root
+            .filter(|r| at.starts_with(r))
+            .map(Path::to_path_buf)
+            .or_else(|| at.parent().and_then(git_root));
+        // A file a configuration's `applications` glob names is an application of its own
+        // (independent samples or test fixtures kept side by side).
+        let own = declared.iter().any(|(base, globs)| {
+            at.strip_prefix(base)
+                .ok()
+                .is_some_and(|rel| globs.is_match(rel))
+        });
+        let mut home = own.then(|| at.clone());
+        for dir in at.ancestors().skip(1).filter(|_| !own) {
+            if is_root(dir) {
+                home = Some(dir.to_path_buf());
+                break;
+            }
+            if limit.as_deref().is_none_or(|l| dir == l) {
+                break;
+            }
+        }
+        if let Some(h) = &home {
+            let next = ids.len() as u32;
+            ids.entry(h.clone()).or_insert(next);
+        }
+        homes.push(home);
+    }
+    // What each kustomization names, followed transitively.
+    let mut reaches: Vec<(u32, Vec<PathBuf>)> = Vec::new();
+    for (dir, &id) in &ids {
+        let included = kustomize_closure(dir);
+        if !included.is_empty() {
+            reaches.push((id, included));
+        }
+    }
+    for (input, home) in inputs.iter_mut().zip(homes) {
+        let at = locus(input, cwd);
+        let mut apps: Vec<u32> = home
+            .and_then(|h| ids.get(&h).copied())
+            .into_iter()
+            .collect();
+        for (id, paths) in &reaches {
+            if !apps.contains(id) && paths.iter().any(|p| at.starts_with(p)) {
+                apps.push(*id);
+            }
+        }
+        apps.sort_unstable();
+        input.apps = apps;
+    }
+}
+
+/// The paths (directories and files) a kustomization in `dir` names, and what the
+/// kustomizations of named directories name in turn. Remote references are left out.
+fn kustomize_closure(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut queue = vec![dir.to_path_buf()];
+    seen.insert(dir.to_path_buf());
+    while let Some(d) = queue.pop() {
+        for name in kustomization_refs(&d) {
+            if name.contains("://") || name.starts_with("github.com/") || name.starts_with("git@") {
+                continue;
+            }
+            let target = io::absolute(&d.join(&name));
+            if !seen.insert(target.clone()) {
+                continue;
+            }
+            if target.is_dir() {
+                queue.push(target.clone());
+            }
+            out.push(target);
+        }
+    }
+    out
+}
+
+/// The local paths a directory's kustomization names: `resources`, `bases`, `components`,
+/// `patchesStrategicMerge`, and the `path` of `patches` and `patchesJson6902` entries.
+fn kustomization_refs(dir: &Path) -> Vec<String> {
+    let Some(text) = KUSTOMIZATIONS
+        .iter()
+        .find_map(|f| std::fs::read_to_string(dir.join(f)).ok())
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for doc in yaml::parse_stream(&text, false) {
+        let Ok(tree) = doc.tree else { continue };
+        let Some(root) = tree.root() else { continue };
+        for key in ["resources", "bases", "components", "patchesStrategicMerge"] {
+            if let Some(list) = tree.get(root, key) {
+                for &item in tree.items(list) {
+                    if let Some(s) = tree.str(item) {
+                        out.push(s.to_string());
+                    }
+                }
+            }
+        }
+        for key in ["patches", "patchesJson6902"] {
+            if let Some(list) = tree.get(root, key) {
+                for &item in tree.items(list) {
+                    if let Some(p) = tree.get(item, "path").and_then(|p| tree.str(p)) {
+                        out.push(p.to_string());
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_display() {
+        let cwd = Path::new("/r/apps/shop");
+        assert_eq!(
+            display_relative(Path::new("/r/apps/shop/d.yaml"), cwd),
+            "d.yaml"
+        );
+        assert_eq!(display_relative(Path::new("/r/apps/shop"), cwd), ".");
+        assert_eq!(
+            display_relative(Path::new("/r/apps/x.yaml"), cwd),
+            "../x.yaml"
+        );
+        assert_eq!(display_relative(Path::new("/r"), cwd), "../..");
+        assert_eq!(display_relative(Path::new("/other/y"), cwd), "/other/y");
+    }
+
+    #[test]
+    fn common_parent_of_paths() {
+        let p = |s: &str| PathBuf::from(s);
+        assert_eq!(
+            common_parent(&[p("/r/a/x.yaml"), p("/r/a/b/y.yaml")]),
+            Some(p("/r/a"))
+        );
+        assert_eq!(common_parent(&[p("/r/a/x.yaml")]), Some(p("/r/a/x.yaml")));
+        assert_eq!(common_parent(&[]), None);
+    }
+}
