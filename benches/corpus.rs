@@ -236,6 +236,13 @@ fn process(bin: &str, args: &[String]) {
     println!("RESULT process {secs} 0 0 0 {}", children_peak_mib());
 }
 
+/// The first manifest under `dir`, in path order.
+fn first_manifest(dir: &Path) -> Option<PathBuf> {
+    let mut inputs = files_under(dir);
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
+    inputs.into_iter().find_map(|i| i.path)
+}
+
 /// Whole processes side by side, alternating so that the machine's state affects both alike:
 /// this build against `--baseline BIN` (JSON output), and this build's human output against
 /// its JSON output. Medians of `runs`.
@@ -263,6 +270,26 @@ fn processes(corpus: &str, baseline: Option<&str>, runs: usize) {
             ],
         ),
     ];
+    // One file of the corpus linted in the context of the whole corpus (what a pre-commit
+    // hook does for a one-file commit), against linting all of it.
+    let one_file = std::fs::read_dir(corpus)
+        .ok()
+        .and_then(|_| first_manifest(Path::new(corpus)))
+        .map(|p| p.to_string_lossy().into_owned());
+    if let Some(f) = &one_file {
+        modes.push((
+            "this, one file",
+            vec![
+                this.into(),
+                "lint".into(),
+                f.clone(),
+                "--root".into(),
+                corpus.into(),
+                "--format".into(),
+                "json".into(),
+            ],
+        ));
+    }
     if let Some(b) = baseline {
         modes.push((
             "baseline, json",
@@ -323,7 +350,16 @@ fn processes(corpus: &str, baseline: Option<&str>, runs: usize) {
     if let (Some(json), Some(human)) = (med.first(), med.get(1)) {
         println!("  human / json: {:.2}x", human.0 / json.0);
     }
-    if let (Some(json), Some(base)) = (med.first(), med.get(2)) {
+    if let Some(i) = modes.iter().position(|(n, _)| *n == "this, one file") {
+        if let (Some(json), Some(one)) = (med.first(), med.get(i)) {
+            println!(
+                "  one file in the corpus's context / the whole corpus: {:.2}x",
+                one.0 / json.0
+            );
+        }
+    }
+    let base_at = modes.iter().position(|(n, _)| *n == "baseline, json");
+    if let (Some(json), Some(base)) = (med.first(), base_at.and_then(|i| med.get(i))) {
         println!(
             "  this / baseline (json): {:.2}x time, {:.2}x peak memory",
             json.0 / base.0,
