@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::fmt::{self, Write};
 use std::path::{Component, Path, PathBuf};
 
-use crate::deprecated_apis;
 use crate::diagnostic::Severity;
 use crate::kube_version::KubeVersion;
 use crate::rule::{OptionKind, RuleMeta};
@@ -48,6 +47,8 @@ pub struct Config {
     pub fail_on: Option<FailOn>,
     pub include: Vec<String>,
     pub exclude: Vec<String>,
+    /// Files or directories of CustomResourceDefinitions (`schemas`), as written.
+    pub schemas: Vec<String>,
     pub rules: BTreeMap<String, RuleConfig>,
 }
 
@@ -118,7 +119,7 @@ pub struct ConfigKey {
 }
 
 fn newest_release() -> String {
-    deprecated_apis::table().map_or_else(|_| "unknown".to_string(), |t| t.newest.to_string())
+    crate::schema::newest_release().map_or_else(|| "unknown".to_string(), |v| v.to_string())
 }
 
 /// Every key of `.kube-contract.yaml`, in the order the docs and `init` list them.
@@ -128,14 +129,17 @@ pub static KEYS: &[ConfigKey] = &[
         value: "string, a release such as `\"1.29\"`",
         default: || {
             format!(
-                "the newest release of the deprecated-API table ({})",
+                "the newest release kube-contract knows ({})",
                 newest_release()
             )
         },
         flag: Some("--kubernetes-version"),
         description: "The oldest Kubernetes release your clusters run. `removed-api` and \
 `deprecated-api` check every apiVersion against it, so an upgrade is caught in the pull request \
-that raises this number rather than during the upgrade. Quote it: unquoted, YAML reads `1.30` \
+that raises this number rather than during the upgrade; `unknown-field` and \
+`invalid-field-type` check every field against its API schema (for a release older than the \
+schema data, against the oldest release of the data). A release newer than kube-contract knows \
+is an error. Quote it: unquoted, YAML reads `1.30` \
 as the number 1.3 (kube-contract reads the text as written, but other tools may not).",
         init: || None,
         read: read_kubernetes_version,
@@ -194,6 +198,19 @@ command line. Relative to the directory of the configuration file, like `include
 `--exclude` on the command line adds to this list.",
         init: || Some("[]".to_string()),
         read: read_exclude,
+    },
+    ConfigKey {
+        name: "schemas",
+        value: "list of paths",
+        default: || "`[]`".to_string(),
+        flag: None,
+        description: "Files or directories of CustomResourceDefinitions (YAML or JSON, read \
+recursively) whose `openAPIV3Schema` checks custom resources, besides the CRDs among the linted \
+files: a platform's CRDs kept in another repository or directory. Relative to the directory of \
+the configuration file. Custom resources with no CRD in reach are not checked (the summary \
+counts them).",
+        init: || Some("[]".to_string()),
+        read: read_schemas,
     },
     ConfigKey {
         name: "rules",
@@ -309,7 +326,10 @@ fn read_kubernetes_version(r: &mut Reader<'_, '_>, v: NodeId) {
     let Some(text) = r.text(v, "kubernetes-version", "a release such as \"1.29\"") else {
         return;
     };
-    match text.parse::<KubeVersion>() {
+    match text
+        .parse::<KubeVersion>()
+        .and_then(crate::schema::check_target)
+    {
         Ok(k) => r.config.kubernetes_version = Some(k),
         Err(e) => r.error(v, e),
     }
@@ -382,6 +402,33 @@ fn read_include(r: &mut Reader<'_, '_>, v: NodeId) {
 
 fn read_exclude(r: &mut Reader<'_, '_>, v: NodeId) {
     r.config.exclude = r.globs(v, "exclude");
+}
+
+fn read_schemas(r: &mut Reader<'_, '_>, v: NodeId) {
+    let Some(v) = r.tree.resolve(v) else { return };
+    if r.tree.is_null(v) {
+        return;
+    }
+    let items = r.tree.items(v).to_vec();
+    if items.is_empty() && r.tree.value(v).is_some() {
+        r.error(
+            v,
+            "`schemas` must be a list of paths, e.g. `schemas: [\"platform/crds\"]`",
+        );
+        return;
+    }
+    for item in items {
+        match r.tree.value(item) {
+            Some(Value::Str(p)) if !p.is_empty() => r.config.schemas.push(p.to_string()),
+            _ => {
+                let what = r.tree.type_name(item);
+                r.error(
+                    item,
+                    format!("`schemas` must hold paths (strings), not {what}"),
+                );
+            }
+        }
+    }
 }
 
 /// `error`, `warning`, `info` or `off` (`Some(None)`).
@@ -622,6 +669,10 @@ impl Config {
         if let Some(FailOn::Severity(s)) = self.fail_on {
             settings.fail_on = s;
         }
+        let base = self.base_dir().unwrap_or_default();
+        settings
+            .schema_paths
+            .extend(self.schemas.iter().map(|p| base.join(p)));
         for (id, rc) in &self.rules {
             if let Some(sev) = rc.severity {
                 settings.severities.insert(id.clone(), sev);

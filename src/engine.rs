@@ -41,6 +41,8 @@ pub struct Report {
     pub suppressed: Vec<Suppressed>,
     /// Every object linted, in input order (for outputs that list what passed, e.g. JUnit).
     pub listed: Vec<ListedObject>,
+    /// Custom resources no schema was found for (not checked by the schema rules).
+    pub no_schema: crate::schema::Unchecked,
 }
 
 /// An object of the run, as outputs name it.
@@ -158,6 +160,7 @@ pub fn load(input: &Input, file: FileId, settings: &Settings) -> Extracted {
             out.diagnostics.extend(part.diagnostics);
             out.skipped += part.skipped;
             out.suppressions.extend(part.suppressions);
+            out.schema.extend(part.schema);
         }
     } else {
         for chunk in chunks {
@@ -196,6 +199,15 @@ fn load_document(
             for obj in out.objects.get(before..).unwrap_or_default() {
                 suppress::from_annotations(obj, &doc.chunk, &mut out.suppressions);
             }
+            // Schema checks (issue 14), here while the document's tree is alive.
+            crate::schema::check_document(
+                &tree,
+                out.objects.get(before..).unwrap_or_default(),
+                doc.chunk.first_line,
+                settings,
+                &mut out.diagnostics,
+                &mut out.schema,
+            );
         }
         Err(e) => {
             let mut d = file_error(file, e.pos, e.message);
@@ -257,12 +269,16 @@ fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
     let mut diagnostics = Vec::new();
     let mut suppressions = Vec::new();
     let mut skipped = 0;
+    let mut collected = crate::schema::Collected::default();
     for e in loaded {
         objects.extend(e.objects);
         diagnostics.extend(e.diagnostics);
         suppressions.extend(e.suppressions);
         skipped += e.skipped;
+        collected.extend(e.schema);
     }
+    // Custom resources checked against the CRDs of every input (issue 14).
+    let no_schema = crate::schema::finish(&inputs, collected, settings, &mut diagnostics);
     let loaded_at = std::time::Instant::now();
     let paths: Vec<&str> = inputs.iter().map(|i| i.display.as_str()).collect();
     let index = Index::build_with_paths(objects, &paths);
@@ -326,6 +342,7 @@ fn run_inner(inputs: Vec<Input>, settings: &Settings) -> Report {
         diagnostics,
         suppressed,
         listed,
+        no_schema,
     }
 }
 

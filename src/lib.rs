@@ -12,6 +12,7 @@ pub mod model;
 pub mod output;
 pub mod rule;
 pub mod rules;
+pub mod schema;
 pub mod selector;
 pub mod settings;
 pub mod source;

@@ -473,6 +473,8 @@ pub struct Extracted {
     pub skipped: usize,
     /// Suppression comments and annotations, applied once every rule has run.
     pub suppressions: Vec<crate::suppress::Suppression>,
+    /// CRDs and custom resources, for the schema checks that wait for every input (issue 14).
+    pub schema: crate::schema::Collected,
 }
 
 /// Reads the objects of one parsed document: the document itself, or each item of a List.

@@ -267,6 +267,14 @@ pub fn summary(report: &Report) -> String {
             plural(report.skipped, "document")
         ));
     }
+    let n = report.no_schema;
+    if n.objects > 0 {
+        s.push_str(&format!(
+            "; {} of {} had no schema (not checked field by field)",
+            plural(n.objects, "object"),
+            plural(n.kinds, "custom kind")
+        ));
+    }
     s.push('\n');
     s
 }

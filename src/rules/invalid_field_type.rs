@@ -1,4 +1,5 @@
-//! `invalid-field-type`: emitted while reading the model, for a field of the wrong type.
+//! `invalid-field-type`: emitted while reading the model, for a field of the wrong type, and
+//! by the schema check (`src/schema/`) for every other field the API schema types.
 
 use crate::diagnostic::Severity;
 use crate::rule::RuleMeta;
@@ -6,13 +7,19 @@ use crate::rule::RuleMeta;
 pub static META: RuleMeta = RuleMeta {
     id: "invalid-field-type",
     severity: Severity::Error,
-    summary: "A field the contract reads has a value of the wrong type",
+    summary: "A field has a value of the wrong type or outside its allowed values",
     kinds: &[],
     what_it_does: "Reports a field whose value Kubernetes cannot decode: `replicas: \"three\"`, \
 a quoted number where an integer is required (`replicas: \"3\"`), a label value that YAML \
 reads as a number or a boolean (`version: 1.0`, `enabled: yes`), a list where a mapping is \
-expected. Scalars are read the way Kubernetes reads them (YAML 1.1: `yes` and `on` are \
-booleans, `0644` is octal). The field is then treated as absent by the other rules.",
+expected. Every field is checked against the API schema of the target release (or the \
+CustomResourceDefinition of a custom resource): a number where a string is required \
+(`value: 8080` in an `env` entry), a string where a boolean is required, and a value outside \
+a closed set of values (`whenUnsatisfiable: DoNotSchedul`, `type: RollingUpdat`), with the \
+nearest allowed value. An int-or-string field (`port`, `maxSurge`) accepts both; a quantity \
+(`cpu: 0.5`) accepts numbers; `null` means unset. Scalars are read the way Kubernetes reads \
+them (YAML 1.1: `yes` and `on` are booleans, `0644` is octal). A field the contract rules read \
+is then treated as absent by them.",
     why_it_matters: "The API server rejects the object, so the rollout never starts; and every \
 other rule would be guessing about a value Kubernetes never accepts.",
     example: r#"apiVersion: apps/v1

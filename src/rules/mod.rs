@@ -5,6 +5,7 @@ use crate::rule::{Rule, RuleMeta};
 pub mod availability;
 pub mod bare_pod;
 pub mod deprecated_api;
+pub mod duplicate_key;
 pub mod hpa_replicas_conflict;
 pub mod identical_probes;
 pub mod invalid_field_type;
@@ -26,6 +27,7 @@ pub mod rollout_strategy_invalid;
 pub mod service_matches_nothing;
 pub mod single_replica;
 pub mod spread_selector_mismatch;
+pub mod unknown_field;
 pub mod unknown_rule;
 pub mod unused_suppression;
 pub mod zero_grace_period;
@@ -58,8 +60,10 @@ pub static RULES: &[&dyn Rule] = &[
 
 /// Findings the loader and the engine report themselves (no object check).
 pub static LOADER_RULES: &[&RuleMeta] = &[
+    &duplicate_key::META,
     &invalid_field_type::META,
     &parse_error::META,
+    &unknown_field::META,
     &unknown_rule::META,
     &unused_suppression::META,
 ];
