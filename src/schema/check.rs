@@ -48,6 +48,8 @@ pub struct Sink<'o> {
     pub object: Option<Arc<ObjectKey>>,
     pub unknown_field: bool,
     pub invalid_type: bool,
+    /// Where the model already reported `invalid-field-type` (value starts): not reported again.
+    pub known: &'o [crate::span::Pos],
     pub out: &'o mut Vec<Diagnostic>,
 }
 
@@ -231,7 +233,7 @@ pub fn object(tree: &Tree<'_>, node: NodeId, schema: &Schema<'_>, sink: &mut Sin
                 if let (Some(Ty::Object(meta)), true) = (types.get(id as usize), tree.is_map(v)) {
                     w.map(v, meta, types, &mut path, SERVER_SET_METADATA);
                 } else {
-                    w.value(v, types, id, &mut path);
+                    w.value(v, Some(k), types, id, &mut path);
                 }
                 path.pop();
             }
@@ -271,7 +273,7 @@ impl<'t> Walker<'_, 't, '_> {
             }
         };
         path.push(Seg::Key(key));
-        self.value(v, types, ty, path);
+        self.value(v, Some(k), types, ty, path);
         path.pop();
     }
 
@@ -326,7 +328,16 @@ impl<'t> Walker<'_, 't, '_> {
         }
     }
 
-    fn value(&mut self, node: NodeId, types: &[Ty], ty: TyId, path: &mut Vec<Seg<'t>>) {
+    /// Checks a value; `key` is its key in the parent mapping (`None` for a list item), where a
+    /// finding about a whole block mapping or list is reported.
+    fn value(
+        &mut self,
+        node: NodeId,
+        key: Option<NodeId>,
+        types: &[Ty],
+        ty: TyId,
+        path: &mut Vec<Seg<'t>>,
+    ) {
         let tree = self.tree;
         let Some(ty) = types.get(ty as usize) else {
             return;
@@ -346,7 +357,7 @@ impl<'t> Walker<'_, 't, '_> {
             (Ty::List(item), NodeKind::Seq { .. }) => {
                 for (i, &it) in tree.items(node).iter().enumerate() {
                     path.push(Seg::Index(i));
-                    self.value(it, types, *item, path);
+                    self.value(it, None, types, *item, path);
                     path.pop();
                 }
                 return;
@@ -374,7 +385,7 @@ impl<'t> Walker<'_, 't, '_> {
                     if s.is_empty() || values.iter().any(|v| v.as_ref() == s) {
                         true
                     } else {
-                        if self.sink.invalid_type {
+                        if self.sink.invalid_type && !self.known(node) {
                             self.bad_enum(node, s, values, path);
                         }
                         return;
@@ -384,9 +395,14 @@ impl<'t> Walker<'_, 't, '_> {
             },
             (Ty::Any, _) => true,
         };
-        if !ok && self.sink.invalid_type {
-            self.wrong_type(node, ty, types, path);
+        if !ok && self.sink.invalid_type && !self.known(node) {
+            self.wrong_type(node, key, ty, types, path);
         }
+    }
+
+    /// Whether the model already reported this value.
+    fn known(&self, node: NodeId) -> bool {
+        self.sink.known.contains(&self.tree.span(node).start)
     }
 
     fn bad_enum(&mut self, node: NodeId, s: &str, values: &[Box<str>], path: &[Seg<'_>]) {
@@ -417,7 +433,14 @@ impl<'t> Walker<'_, 't, '_> {
         );
     }
 
-    fn wrong_type(&mut self, node: NodeId, ty: &Ty, types: &[Ty], path: &[Seg<'_>]) {
+    fn wrong_type(
+        &mut self,
+        node: NodeId,
+        key: Option<NodeId>,
+        ty: &Ty,
+        types: &[Ty],
+        path: &[Seg<'_>],
+    ) {
         let expected = match ty {
             Ty::Str | Ty::Enum(_) => "a string".to_string(),
             Ty::Int => "an integer".to_string(),
@@ -464,11 +487,16 @@ impl<'t> Walker<'_, 't, '_> {
             &format!("{expected}; quote it"),
             &format!("{expected}, quoted"),
         );
-        self.sink.push(
-            invalid_field_type::META.id,
-            value_span(self.tree, node),
-            message,
-            help,
-        );
+        // A block mapping or list is reported at its key: the value has no single position.
+        let block = matches!(
+            self.tree.node(node).kind,
+            NodeKind::Map { .. } | NodeKind::Seq { .. }
+        ) && self.tree.span(node).end.line > self.tree.span(node).start.line;
+        let span = match key {
+            Some(k) if block => self.tree.span(k),
+            _ => value_span(self.tree, node),
+        };
+        self.sink
+            .push(invalid_field_type::META.id, span, message, help);
     }
 }

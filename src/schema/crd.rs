@@ -27,6 +27,9 @@ pub struct Crd {
     pub group: String,
     pub kind: String,
     pub versions: Vec<CrdVersion>,
+    /// Where it was read among the inputs (file and the CRD's mapping); `None` for a CRD of
+    /// the `schemas` setting.
+    pub origin: Option<(crate::diagnostic::FileId, crate::span::Span)>,
 }
 
 impl Crd {
@@ -81,6 +84,7 @@ pub fn read(tree: &Tree<'_>, root: NodeId) -> Option<Crd> {
         group,
         kind,
         versions,
+        origin: None,
     })
 }
 

@@ -121,8 +121,14 @@ fn object_nodes(tree: &Tree<'_>, objects: &[Object]) -> Vec<(usize, NodeId)> {
     out
 }
 
-fn sink<'o>(obj: &Object, settings: &Settings, out: &'o mut Vec<Diagnostic>) -> check::Sink<'o> {
+fn sink<'o>(
+    obj: &Object,
+    settings: &Settings,
+    known: &'o [crate::span::Pos],
+    out: &'o mut Vec<Diagnostic>,
+) -> check::Sink<'o> {
     check::Sink {
+        known,
         file: obj.file,
         template: obj.template.clone(),
         object: Some(Arc::clone(&obj.key)),
@@ -156,15 +162,30 @@ pub fn check_document(
         }
         _ => format!("Kubernetes {release}"),
     };
+    // The model's own findings on this document are the tail of `diagnostics` (they start at
+    // or after the document's first line); the values they name are not reported again.
+    let known: Vec<crate::span::Pos> = diagnostics
+        .iter()
+        .rev()
+        .take_while(|d| d.span.start.line >= first_line)
+        .filter(|d| d.rule == invalid_field_type::META.id)
+        .map(|d| d.span.start)
+        .collect();
     let mut found = Vec::new();
     for (i, node) in object_nodes(tree, objects) {
         let obj = &objects[i];
         let (av, kind) = (obj.api_version.value.as_str(), obj.kind.value.as_str());
         if settings.enabled(duplicate_key::META.id) {
-            check::duplicate_keys(tree, node, &mut sink(obj, settings, &mut found), true);
+            check::duplicate_keys(
+                tree,
+                node,
+                &mut sink(obj, settings, &known, &mut found),
+                true,
+            );
         }
         if av == "apiextensions.k8s.io/v1" && kind == "CustomResourceDefinition" {
-            if let Some(crd) = crd::read(tree, node) {
+            if let Some(mut crd) = crd::read(tree, node) {
+                crd.origin = Some((obj.file, obj.span));
                 collected.crds.push(crd);
             }
         }
@@ -175,7 +196,12 @@ pub fn check_document(
                 meta: None,
                 against: against.clone(),
             };
-            check::object(tree, node, &schema, &mut sink(obj, settings, &mut found));
+            check::object(
+                tree,
+                node,
+                &schema,
+                &mut sink(obj, settings, &known, &mut found),
+            );
         } else {
             let group = api_group(av);
             if !data.is_builtin_group(group) && !TOOL_GROUPS.contains(&group) {
@@ -189,18 +215,6 @@ pub fn check_document(
             }
         }
     }
-    // The model's own findings on this document are the tail of `diagnostics` (they start at
-    // or after the document's first line).
-    let known: Vec<(FileId, crate::span::Pos)> = diagnostics
-        .iter()
-        .rev()
-        .take_while(|d| d.span.start.line >= first_line)
-        .filter(|d| d.rule == invalid_field_type::META.id)
-        .map(|d| (d.file, d.span.start))
-        .collect();
-    found.retain(|d| {
-        d.rule != invalid_field_type::META.id || !known.contains(&(d.file, d.span.start))
-    });
     diagnostics.extend(found);
 }
 
@@ -368,15 +382,35 @@ fn check_file(
                 meta,
                 against: format!("CustomResourceDefinition {} ({})", crd.name, version.name),
             };
+            let first = out.len();
             let mut sink = check::Sink {
                 file: p.file,
                 template: p.template.clone(),
                 object: Some(Arc::clone(&p.key)),
                 unknown_field: settings.enabled(unknown_field::META.id),
                 invalid_type: settings.enabled(invalid_field_type::META.id),
+                known: &[],
                 out,
             };
             check::object(tree, node, &schema, &mut sink);
+            if let Some((file, span)) = crd.origin {
+                for d in out.get_mut(first..).unwrap_or_default() {
+                    d.related.push(crate::diagnostic::Related {
+                        file,
+                        span: Span::new(
+                            span.start,
+                            crate::span::Pos {
+                                line: span.start.line,
+                                column: span.start.column + 1,
+                            },
+                        ),
+                        message: format!(
+                            "the CustomResourceDefinition {} checked against",
+                            crd.name
+                        ),
+                    });
+                }
+            }
         }
     }
 }
