@@ -405,7 +405,7 @@ impl<'t> Walker<'_, 't, '_> {
         self.sink.known.contains(&self.tree.span(node).start)
     }
 
-    fn bad_enum(&mut self, node: NodeId, s: &str, values: &[Box<str>], path: &[Seg<'_>]) {
+    fn bad_enum(&mut self, node: NodeId, s: &str, values: &[super::types::Name], path: &[Seg<'_>]) {
         let listed: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
         let near = values
             .iter()

@@ -9,7 +9,7 @@
 //! `apiVersion`, `kind` and `metadata`; `anyOf`, `oneOf` and `allOf` are not followed (the
 //! subtree accepts anything).
 
-use super::types::{Obj, Rest, Ty, TyId};
+use super::types::{Name, Obj, Rest, Ty, TyId};
 use crate::yaml::{NodeId, Tree, Value};
 
 /// One served version of a custom resource.
@@ -126,25 +126,25 @@ fn convert(tree: &Tree<'_>, node: NodeId, name: &str, types: &mut Vec<Ty>, depth
             let embedded = flag(tree, node, "x-kubernetes-embedded-resource");
             let props = tree.get(node, "properties").filter(|p| tree.is_map(*p));
             let extra = tree.get(node, "additionalProperties");
-            let mut fields: Vec<(Box<str>, TyId)> = Vec::new();
+            let mut fields: Vec<(Name, TyId)> = Vec::new();
             if let Some(props) = props {
                 for (k, v) in tree.pairs(props) {
                     let Some(key) = tree.str(k) else { continue };
                     let Some(v) = tree.resolve(v) else { continue };
                     let id = convert(tree, v, &format!("{name}.{key}"), types, depth + 1);
-                    fields.push((Box::from(key), id));
+                    fields.push((Name::from(key.to_string()), id));
                 }
             }
             if embedded {
                 for k in ["apiVersion", "kind"] {
                     if !fields.iter().any(|(n, _)| n.as_ref() == k) {
                         let id = push(types, Ty::Str);
-                        fields.push((Box::from(k), id));
+                        fields.push((Name::from(k), id));
                     }
                 }
                 if !fields.iter().any(|(n, _)| n.as_ref() == "metadata") {
                     let id = push(types, Ty::Any);
-                    fields.push((Box::from("metadata"), id));
+                    fields.push((Name::from("metadata"), id));
                 }
             }
             let rest = match extra.and_then(|e| tree.resolve(e)) {
@@ -167,7 +167,7 @@ fn convert(tree: &Tree<'_>, node: NodeId, name: &str, types: &mut Vec<Ty>, depth
             push(
                 types,
                 Ty::Object(Obj {
-                    name: Box::from(name),
+                    name: Name::from(name.to_string()),
                     fields: fields.into(),
                     rest,
                 }),
@@ -181,11 +181,11 @@ fn convert(tree: &Tree<'_>, node: NodeId, name: &str, types: &mut Vec<Ty>, depth
             push(types, Ty::List(item))
         }
         "string" => {
-            let values: Option<Vec<Box<str>>> = tree.get(node, "enum").map(|e| {
+            let values: Option<Vec<Name>> = tree.get(node, "enum").map(|e| {
                 tree.items(e)
                     .iter()
                     .filter_map(|&i| match tree.value(i) {
-                        Some(Value::Str(s)) => Some(Box::from(s)),
+                        Some(Value::Str(s)) => Some(Name::from(s.to_string())),
                         _ => None,
                     })
                     .collect()

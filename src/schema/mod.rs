@@ -1,7 +1,7 @@
 //! Every field checked against the API schema: `unknown-field`, `invalid-field-type` (beyond
 //! the fields the model reads) and `duplicate-key`.
 //!
-//! Built-in kinds are checked against the target release's schema (`builtin.json`, generated
+//! Built-in kinds are checked against the target release's schema (`builtin.txt`, generated
 //! by `scripts/gen-schemas.py`) while the document's tree is alive ([`check_document`], called
 //! once per document by the engine). Custom resources wait for every input to be read: the
 //! CustomResourceDefinitions among the inputs (and in the configured `schemas` paths) are
@@ -75,14 +75,14 @@ pub struct Unchecked {
 
 /// The release the schema checks read: the target, or the data's oldest for an older one.
 pub fn release(settings: &Settings) -> Option<KubeVersion> {
-    let data = builtin::builtin()?;
+    let releases = builtin::releases();
     let target = crate::deprecated_apis::target(settings)?;
-    data.release_for(target)
+    Some(target.clamp(*releases.first()?, *releases.last()?))
 }
 
 /// The newest release of the schema data: the default `--kubernetes-version`.
 pub fn newest_release() -> Option<KubeVersion> {
-    builtin::builtin()?.newest()
+    builtin::releases().last().copied()
 }
 
 /// Refuses a target the data cannot speak for: newer than its newest release.

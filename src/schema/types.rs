@@ -1,5 +1,11 @@
 //! The shape of a field, as the schema checks read it. Types live in an arena (`&[Ty]`) and
 //! refer to each other by index, so a type shared by many kinds and releases exists once.
+//! Names borrow from the embedded data for built-in types and are owned for a CRD's.
+
+use std::borrow::Cow;
+
+/// A name: borrowed from the embedded data, or owned (read from a CRD).
+pub type Name = Cow<'static, str>;
 
 /// An index into a type arena.
 pub type TyId = u32;
@@ -19,7 +25,7 @@ pub enum Ty {
     /// `resource.Quantity`: a string or a number (`cpu: 0.5`, `memory: 1Gi`).
     Quantity,
     /// A string from a closed set; the empty string is accepted as "unset".
-    Enum(Box<[Box<str>]>),
+    Enum(Box<[Name]>),
     List(TyId),
     Object(Obj),
 }
@@ -28,9 +34,9 @@ pub enum Ty {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Obj {
     /// How messages name the type: `Container`, `DeploymentSpec`.
-    pub name: Box<str>,
+    pub name: Name,
     /// Sorted by name.
-    pub fields: Box<[(Box<str>, TyId)]>,
+    pub fields: Box<[(Name, TyId)]>,
     pub rest: Rest,
 }
 
@@ -107,11 +113,11 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 mod tests {
     use super::*;
 
-    fn obj(fields: &[&str]) -> Obj {
-        let mut f: Vec<(Box<str>, TyId)> = fields.iter().map(|n| (Box::from(*n), 0)).collect();
+    fn obj(fields: &[&'static str]) -> Obj {
+        let mut f: Vec<(Name, TyId)> = fields.iter().map(|n| (Name::from(*n), 0)).collect();
         f.sort();
         Obj {
-            name: "T".into(),
+            name: Name::from("T"),
             fields: f.into(),
             rest: Rest::Closed,
         }
