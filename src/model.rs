@@ -143,6 +143,9 @@ pub enum Spec {
 #[derive(Debug, Clone)]
 pub struct Workload {
     pub replicas: Option<Spanned<i64>>,
+    /// `spec.replicas` is written but is not an integer (an `invalid-field-type` finding): the
+    /// count is unknown, not the default 1.
+    pub replicas_invalid: bool,
     pub selector: Option<Spanned<Selector>>,
     /// Deployment `strategy`, StatefulSet and DaemonSet `updateStrategy`.
     pub strategy: Option<Strategy>,
@@ -808,6 +811,7 @@ impl Extractor<'_, '_, '_> {
             };
             return Some(Workload {
                 replicas: None,
+                replicas_invalid: false,
                 selector: None,
                 strategy: None,
                 template,
@@ -854,6 +858,12 @@ impl Extractor<'_, '_, '_> {
             }
             _ => None,
         };
+        let replicas_invalid = replicas.is_none()
+            && matches!(
+                kind,
+                "Deployment" | "StatefulSet" | "ReplicaSet" | "ReplicationController"
+            )
+            && self.field(spec, "replicas").is_some();
         let selector = if kind == "ReplicationController" {
             self.map(spec, "selector", "spec.selector").map(|s| {
                 let labels = self.labels(spec, "selector", "spec.selector");
@@ -870,6 +880,7 @@ impl Extractor<'_, '_, '_> {
         let strategy = strategy_key.and_then(|k| self.strategy(spec, k));
         Some(Workload {
             replicas,
+            replicas_invalid,
             selector,
             strategy,
             template,
