@@ -180,3 +180,55 @@ fn a_target_older_than_the_data_reads_its_oldest_release() {
         d.message
     );
 }
+
+#[test]
+fn a_huge_mapping_is_checked_in_linear_time() {
+    let mut text = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n");
+    for i in 0..60_000 {
+        text.push_str(&format!("  key-{i}: v\n"));
+    }
+    text.push_str("  key-7: again\n");
+    let started = std::time::Instant::now();
+    let report = common::lint_text("big.yaml", &text, &Settings::default());
+    let dups: Vec<u32> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "duplicate-key")
+        .map(|d| d.span.start.line)
+        .collect();
+    assert_eq!(dups, vec![60_005]);
+    assert_eq!(report.diagnostics[0].related[0].span.start.line, 12);
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+}
+
+#[test]
+fn a_deeply_nested_crd_schema_and_resource_do_not_overflow() {
+    // Lists cost one level of nesting per schema level, so the schema goes past the reader's
+    // schema depth limit (64) while the documents stay under the YAML nesting limit (128).
+    let depth = 100;
+    let mut schema = String::from("{type: integer}");
+    let mut value = String::from("x");
+    for _ in 0..depth {
+        schema = format!("{{type: array, items: {schema}}}");
+        value = format!("[{value}]");
+    }
+    let crd = CRD.replace(
+        "                size: {type: integer}\n",
+        &format!("                size: {{type: integer}}\n                deep: {schema}\n"),
+    );
+    let text = format!(
+        "{crd}---\napiVersion: example.com/v1\nkind: Widget\nmetadata: {{name: w}}\nspec:\n  size: x\n  deep: {value}\n"
+    );
+    let mut settings = Settings::default();
+    settings.select.insert("invalid-field-type".into());
+    let report = common::lint_text("deep.yaml", &text, &settings);
+    assert_eq!(report.objects, 2, "{:?}", report.diagnostics);
+    // `size` is checked; the string 100 lists down is past the schema depth read and accepted.
+    let lines: Vec<u32> = report
+        .diagnostics
+        .iter()
+        .map(|d| d.span.start.line)
+        .collect();
+    let size_line = text.lines().position(|l| l == "  size: x").expect("size") as u32 + 1;
+    assert_eq!(lines, vec![size_line], "{:?}", report.diagnostics);
+}

@@ -23,7 +23,7 @@ pub struct Builtin {
     pub releases: Vec<KubeVersion>,
     pub types: Vec<Ty>,
     /// (apiVersion, kind) → (first release index, last release index, type) ranges.
-    kinds: HashMap<(String, String), Ranges>,
+    kinds: HashMap<(&'static str, &'static str), Ranges>,
     /// API groups of every built-in kind (`""` for the core group).
     groups: HashSet<String>,
 }
@@ -63,9 +63,9 @@ impl Builtin {
     /// The type of `apiVersion`/`kind` at a release; `None` when that release does not serve it.
     pub fn lookup(&self, api_version: &str, kind: &str, release: KubeVersion) -> Option<TyId> {
         let i = self.index(release)?;
-        let ranges = self
-            .kinds
-            .get(&(api_version.to_string(), kind.to_string()))?;
+        // The map is covariant in its key: looked up with borrowed strings, no allocation.
+        let kinds: &HashMap<(&str, &str), Ranges> = &self.kinds;
+        let ranges = kinds.get(&(api_version, kind))?;
         ranges
             .iter()
             .find(|(first, last, _)| (*first..=*last).contains(&i))
@@ -84,7 +84,7 @@ impl Builtin {
                     .filter_map(|i| self.releases.get(i).copied())
                     .collect();
                 rs.sort();
-                (av.as_str(), k.as_str(), rs)
+                (*av, *k, rs)
             })
             .collect();
         out.sort();
@@ -158,7 +158,7 @@ impl Builtin {
                         ranges.push((first, last, id(t).map_err(at)?));
                     }
                     groups.insert(crate::model::api_group(av).to_string());
-                    kinds.insert((av.to_string(), kind.to_string()), ranges);
+                    kinds.insert((av, kind), ranges);
                     continue;
                 }
                 "a" => Ty::Any,

@@ -149,11 +149,16 @@ fn is_merge(tree: &Tree<'_>, key: NodeId) -> bool {
 /// object aside), with the earlier key as related location.
 pub fn duplicate_keys(tree: &Tree<'_>, node: NodeId, sink: &mut Sink<'_>, top: bool) {
     let mut stack: Vec<(NodeId, bool)> = vec![(node, top)];
+    // Keys seen in the current mapping: a short list, or a hash map for large mappings (a
+    // ConfigMap with thousands of keys must not cost a quadratic scan).
     let mut seen: Vec<(&str, NodeId)> = Vec::new();
+    let mut seen_large: std::collections::HashMap<&str, NodeId> = std::collections::HashMap::new();
     while let Some((id, top)) = stack.pop() {
         match tree.node(id).kind {
-            NodeKind::Map { .. } => {
+            NodeKind::Map { len, .. } => {
                 seen.clear();
+                seen_large.clear();
+                let large = len > 32;
                 for (k, v) in tree.own_pairs(id) {
                     let Some(key) = plain_key(tree, k) else {
                         continue;
@@ -164,7 +169,12 @@ pub fn duplicate_keys(tree: &Tree<'_>, node: NodeId, sink: &mut Sink<'_>, top: b
                     if top && key == "status" {
                         continue;
                     }
-                    if let Some(&(_, first)) = seen.iter().find(|(s, _)| *s == key) {
+                    let earlier = if large {
+                        seen_large.get(key).copied()
+                    } else {
+                        seen.iter().find(|(s, _)| *s == key).map(|&(_, n)| n)
+                    };
+                    if let Some(first) = earlier {
                         let first_span = tree.span(first);
                         let d = Diagnostic {
                             rule: duplicate_key::META.id,
@@ -189,6 +199,8 @@ pub fn duplicate_keys(tree: &Tree<'_>, node: NodeId, sink: &mut Sink<'_>, top: b
                             }],
                         };
                         sink.out.push(d);
+                    } else if large {
+                        seen_large.insert(key, k);
                     } else {
                         seen.push((key, k));
                     }
