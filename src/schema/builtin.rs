@@ -92,8 +92,15 @@ impl Builtin {
     }
 
     /// Whether an API group is Kubernetes' own (its kinds are never custom resources).
+    /// Groups served only before the data's oldest release (`extensions`)
+    /// are known from the deprecated-API table.
     pub fn is_builtin_group(&self, group: &str) -> bool {
-        self.groups.contains(group) || group == "extensions"
+        self.groups.contains(group)
+            || crate::deprecated_apis::table().is_ok_and(|t| {
+                t.rows
+                    .iter()
+                    .any(|r| crate::model::api_group(&r.api_version) == group)
+            })
     }
 
     /// The type of `metadata` of every object (read from ConfigMap, served by every release).
