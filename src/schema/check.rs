@@ -290,10 +290,12 @@ impl<'t> Walker<'_, 't, '_> {
     }
 
     fn unknown(&mut self, k: NodeId, key: &str, obj: &Obj, path: &[Seg<'_>]) {
-        let at = if path.is_empty() {
+        let shown_path = show_path(path);
+        // A CRD's types are named by their path already (`Widget.spec`).
+        let at = if path.is_empty() || obj.name.ends_with(&format!(".{shown_path}")) {
             String::new()
         } else {
-            format!(" (at `{}`)", show_path(path))
+            format!(" (at `{shown_path}`)")
         };
         let (message, help) = match obj.nearest(key) {
             Some(near) => (
