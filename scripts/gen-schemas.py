@@ -31,10 +31,11 @@ FIRST_MINOR = 25
 
 # (definition name without its package, property) -> allowed values. The empty string is
 # always accepted too (it means "unset" to the API server's defaulting).
+#
+# Not listed: the `type` of a Deployment's `strategy` and of a StatefulSet's or DaemonSet's
+# `updateStrategy`, which the rule `rollout-strategy-invalid` checks (with the kind's own
+# values), so that a misspelled type is reported once.
 ENUMS = {
-    ("DeploymentStrategy", "type"): ["Recreate", "RollingUpdate"],
-    ("StatefulSetUpdateStrategy", "type"): ["OnDelete", "RollingUpdate"],
-    ("DaemonSetUpdateStrategy", "type"): ["OnDelete", "RollingUpdate"],
     ("StatefulSetSpec", "podManagementPolicy"): ["OrderedReady", "Parallel"],
     ("StatefulSetPersistentVolumeClaimRetentionPolicy", "whenDeleted"): ["Delete", "Retain"],
     ("StatefulSetPersistentVolumeClaimRetentionPolicy", "whenScaled"): ["Delete", "Retain"],

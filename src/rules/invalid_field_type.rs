@@ -15,8 +15,8 @@ reads as a number or a boolean (`version: 1.0`, `enabled: yes`), a list where a 
 expected. Every field is checked against the API schema of the target release (or the \
 CustomResourceDefinition of a custom resource): a number where a string is required \
 (`value: 8080` in an `env` entry), a string where a boolean is required, and a value outside \
-a closed set of values (`whenUnsatisfiable: DoNotSchedul`, `type: RollingUpdat`), with the \
-nearest allowed value. An int-or-string field (`port`, `maxSurge`) accepts both; a quantity \
+a closed set of values (`whenUnsatisfiable: DoNotSchedul`, `imagePullPolicy: always`), with \
+the nearest allowed value (a rollout strategy's `type` is `rollout-strategy-invalid`'s). An int-or-string field (`port`, `maxSurge`) accepts both; a quantity \
 (`cpu: 0.5`) accepts numbers; `null` means unset. Scalars are read the way Kubernetes reads \
 them (YAML 1.1: `yes` and `on` are booleans, `0644` is octal). A field the contract rules read \
 is then treated as absent by them.",
