@@ -2,7 +2,7 @@
 //! next to the floor — saphyr-parser's event stream alone over the same bytes.
 //!
 //! Run: `cargo bench --bench corpus` (options after `--`: `--corpus DIR`, `--runs N`,
-//! `--min-objects N`, `--baseline BIN`). Each measurement runs in a child process of this binary so that its
+//! `--min-objects N`, `--baseline BIN`, `--processes-only`, `--schema-only`). Each measurement runs in a child process of this binary so that its
 //! peak memory (VmHWM) is its own. Prints objects/s, MB/s and peak memory per mode, and the
 //! ratio of lint time to the floor.
 
@@ -58,8 +58,12 @@ fn floor(dir: &Path) {
     println!("RESULT floor {secs} {bytes} 0 {events} {}", peak_mib());
 }
 
-/// Child mode: a full lint run (read, parse, model, index, every rule, sort), no rendering.
-fn lint(dir: &Path, jobs: usize) {
+/// The rules that read the API schema; `lint-noschema` turns them off.
+const SCHEMA_RULES: &[&str] = &["duplicate-key", "invalid-field-type", "unknown-field"];
+
+/// Child mode: a full lint run (read, parse, model, index, every rule, sort), no rendering;
+/// with `schema` false, the schema rules are off.
+fn lint(dir: &Path, jobs: usize, schema: bool) {
     let inputs = files_under(dir);
     let bytes: u64 = inputs
         .iter()
@@ -67,27 +71,50 @@ fn lint(dir: &Path, jobs: usize) {
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.len())
         .sum();
-    let settings = Settings {
+    let mut settings = Settings {
         jobs,
         ..Settings::default()
     };
+    if !schema {
+        settings
+            .ignore
+            .extend(SCHEMA_RULES.iter().map(|r| r.to_string()));
+    }
     let start = Instant::now();
     let report = engine::run(inputs, &settings);
     let secs = start.elapsed().as_secs_f64();
     let t = report.timings;
     println!(
-        "RESULT lint-j{jobs} {secs} {bytes} {} {} {} {} {} {}",
+        "RESULT lint-j{jobs} {secs} {bytes} {} {} {} {} {} {} {}",
         report.objects,
         report.diagnostics.len(),
         peak_mib(),
         t.load.as_secs_f64(),
         t.index.as_secs_f64(),
-        t.rules.as_secs_f64()
+        t.rules.as_secs_f64(),
+        cpu_secs()
     );
+}
+
+/// CPU time of every thread of this process so far (the first field of each thread's
+/// `schedstat`, in nanoseconds): unlike wall-clock time, it does not grow when other work
+/// shares the cores.
+fn cpu_secs() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0.0;
+    };
+    tasks
+        .filter_map(std::result::Result::ok)
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .sum::<f64>()
+        / 1e9
 }
 
 struct Result {
     secs: f64,
+    /// CPU time of the child, all threads (lint only; 0 when unknown).
+    cpu: f64,
     bytes: f64,
     objects: f64,
     peak: f64,
@@ -123,10 +150,15 @@ fn measure(mode: &[&str], runs: usize) -> Result {
             objects: f[2],
             peak: f[4],
             phases: (f.len() >= 8).then(|| [f[5], f[6], f[7]]),
+            cpu: f.get(8).copied().unwrap_or(0.0),
         });
     }
+    let mut cpus: Vec<f64> = all.iter().map(|r| r.cpu).collect();
+    cpus.sort_by(f64::total_cmp);
     all.sort_by(|a, b| a.secs.total_cmp(&b.secs));
-    all.swap_remove(all.len() / 2)
+    let mut median = all.swap_remove(all.len() / 2);
+    median.cpu = cpus[cpus.len() / 2];
+    median
 }
 
 /// A copy of a manifest in its own namespaces, as another team's apps would be: explicit
@@ -391,7 +423,16 @@ fn main() {
         let dir = PathBuf::from(args.get(3).map_or("", String::as_str));
         match args.get(2).map(String::as_str) {
             Some("floor") => floor(&dir),
-            Some("lint") => lint(&dir, args.get(4).and_then(|j| j.parse().ok()).unwrap_or(1)),
+            Some("lint") => lint(
+                &dir,
+                args.get(4).and_then(|j| j.parse().ok()).unwrap_or(1),
+                true,
+            ),
+            Some("lint-noschema") => lint(
+                &dir,
+                args.get(4).and_then(|j| j.parse().ok()).unwrap_or(1),
+                false,
+            ),
             Some("process") => process(
                 args.get(3).map_or("", String::as_str),
                 args.get(4..).unwrap_or_default(),
@@ -405,6 +446,7 @@ fn main() {
     let mut min_objects = 100_000usize;
     let mut baseline: Option<String> = None;
     let mut only_processes = false;
+    let mut schema_only = false;
     let mut i = 1;
     while i < args.len() {
         match args[i].as_str() {
@@ -422,6 +464,11 @@ fn main() {
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(min_objects)
             }
+            "--schema-only" => {
+                schema_only = true;
+                i += 1;
+                continue;
+            }
             _ => {
                 i += 1;
                 continue;
@@ -433,10 +480,15 @@ fn main() {
         die(&format!("corpus not found at {}", corpus.display()));
     }
     let corpus_str = corpus.to_string_lossy().into_owned();
+    if schema_only {
+        schema_section(&corpus_str, runs);
+        return;
+    }
     processes(&corpus_str, baseline.as_deref(), runs.max(5));
     if only_processes {
         return;
     }
+    schema_section(&corpus_str, runs);
     let base = measure(&["lint", &corpus_str, "1"], 1);
     let times = (min_objects as f64 / base.objects.max(1.0)).ceil().max(1.0) as usize;
     println!(
@@ -476,4 +528,142 @@ fn main() {
          time per object staying flat from 1x to the largest size shows cross-object matching \
          is linear, not a scan of every pair."
     );
+}
+
+/// `count` objects in 100-object files: Deployments, Services, PodDisruptionBudgets,
+/// HorizontalPodAutoscalers and ConfigMaps in equal parts, one app per five objects.
+fn generated(count: usize) -> PathBuf {
+    let dest = std::env::temp_dir().join(format!("kube-contract-bench-gen-{count}"));
+    if dest.join(".complete").exists() {
+        return dest;
+    }
+    let _ = std::fs::remove_dir_all(&dest);
+    std::fs::create_dir_all(&dest).unwrap_or_else(|e| die(&e.to_string()));
+    let apps = count / 5;
+    let per_file = 20;
+    for file in 0..apps.div_ceil(per_file) {
+        let mut text = String::new();
+        for app in file * per_file..((file + 1) * per_file).min(apps) {
+            let ns = format!("team-{}", app % 50);
+            text.push_str(&format!(
+                "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app-{app}
+  namespace: {ns}
+  labels: {{app: app-{app}}}
+spec:
+  replicas: 3
+  strategy:
+    type: RollingUpdate
+    rollingUpdate: {{maxUnavailable: 0, maxSurge: 1}}
+  selector:
+    matchLabels: {{app: app-{app}}}
+  template:
+    metadata:
+      labels: {{app: app-{app}}}
+    spec:
+      terminationGracePeriodSeconds: 40
+      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: topology.kubernetes.io/zone
+          whenUnsatisfiable: DoNotSchedule
+          labelSelector: {{matchLabels: {{app: app-{app}}}}}
+      containers:
+        - name: app
+          image: registry.example.com/app-{app}:1.{app}
+          ports: [{{name: http, containerPort: 8080}}]
+          env:
+            - {{name: LOG_LEVEL, value: info}}
+          resources:
+            requests: {{cpu: 100m, memory: 128Mi}}
+            limits: {{memory: 256Mi}}
+          readinessProbe:
+            httpGet: {{path: /ready, port: http}}
+          livenessProbe:
+            httpGet: {{path: /healthz, port: http}}
+          lifecycle:
+            preStop:
+              sleep: {{seconds: 10}}
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: app-{app}
+  namespace: {ns}
+spec:
+  selector: {{app: app-{app}}}
+  ports: [{{name: http, port: 80, targetPort: http}}]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: app-{app}
+  namespace: {ns}
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {{app: app-{app}}}
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: app-{app}
+  namespace: {ns}
+spec:
+  scaleTargetRef: {{apiVersion: apps/v1, kind: Deployment, name: app-{app}}}
+  minReplicas: 3
+  maxReplicas: 12
+  metrics:
+    - type: Resource
+      resource: {{name: cpu, target: {{type: Utilization, averageUtilization: 70}}}}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-{app}
+  namespace: {ns}
+data:
+  LOG_LEVEL: info
+  FEATURES: a,b,c
+---
+"
+            ));
+        }
+        std::fs::write(dest.join(format!("apps-{file:04}.yaml")), text)
+            .unwrap_or_else(|e| die(&e.to_string()));
+    }
+    std::fs::write(dest.join(".complete"), b"").unwrap_or_else(|e| die(&e.to_string()));
+    dest
+}
+
+/// The schema rules' cost, side by side in one run: the corpus with them on and off, and
+/// 50,000 generated objects on 2 threads (target: at most 1.25x, and under 2 s).
+fn schema_section(corpus: &str, runs: usize) {
+    println!(
+        "schema rules (unknown-field, duplicate-key, invalid-field-type), median of {runs} runs:"
+    );
+    let gen = generated(50_000);
+    let gen = gen.to_string_lossy().into_owned();
+    for (label, dir) in [
+        ("corpus", corpus),
+        ("50,000 generated objects", gen.as_str()),
+    ] {
+        for jobs in ["1", "2"] {
+            let off = measure(&["lint-noschema", dir, jobs], runs);
+            let on = measure(&["lint", dir, jobs], runs);
+            println!(
+                "  {label}, {jobs} thread(s): {:.0} objects; schema rules off {:.3} s wall, {:.3} s CPU, {:.1} MiB peak; on {:.3} s wall, {:.3} s CPU, {:.1} MiB peak: {:.2}x wall, {:.2}x CPU",
+                on.objects,
+                off.secs,
+                off.cpu,
+                off.peak,
+                on.secs,
+                on.cpu,
+                on.peak,
+                on.secs / off.secs.max(1e-9),
+                on.cpu / off.cpu.max(1e-9)
+            );
+        }
+    }
 }

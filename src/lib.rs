@@ -2,7 +2,7 @@
 //!
 //! The modules are phases, each depending only on the ones listed before it (the layering
 //! test in `tests/layering.rs` keeps it so): `base` → `yaml` → `model` → `index` → `rule` →
-//! `rules` → `suppress` → `config` → `source` → `engine` → `output` → `cli`.
+//! `schema` → `rules` → `suppress` → `config` → `source` → `engine` → `output` → `cli`.
 
 pub mod base;
 pub mod cli;
@@ -13,6 +13,7 @@ pub mod model;
 pub mod output;
 pub mod rule;
 pub mod rules;
+pub mod schema;
 pub mod source;
 pub mod suppress;
 pub mod yaml;

@@ -8,6 +8,7 @@ mod common;
 use kube_contract::base::kube_version::KubeVersion;
 use kube_contract::rule::deprecated_apis::{self, ApiRow};
 use kube_contract::rule::settings::Settings;
+use kube_contract::schema::{self, builtin};
 
 /// The rule ids that fire on the row's manifest at `target`, with their positions.
 fn fired(text: &str, target: KubeVersion) -> Vec<(&'static str, u32, u32)> {
@@ -118,21 +119,19 @@ fn messages_name_the_release_and_the_replacement() {
     }
 }
 
-/// Without `--kubernetes-version`, the target is the newest release the table knows.
+/// Without `--kubernetes-version`, the target is the newest release of the schema data, which
+/// the table keeps up with (its newest rows are the removals of 1.37).
 #[test]
-fn the_default_target_is_the_newest_release_of_the_table() {
+fn the_default_target_is_the_newest_release_of_the_schema_data() {
     let table = deprecated_apis::table().expect("the embedded table loads");
-    // The table's newest entry is the deprecation of v1 Endpoints in 1.33; update this when a
-    // row for a newer release is added.
-    assert_eq!(table.newest.to_string(), "1.33");
+    let newest = schema::newest_release().expect("the schema data loads");
+    assert_eq!(newest.to_string(), "1.37");
+    assert_eq!(table.newest, newest);
     assert!(table
         .rows
         .iter()
         .any(|r| r.deprecated_in == table.newest || r.removed_in == Some(table.newest)));
-    assert_eq!(
-        deprecated_apis::target(&Settings::default()),
-        Some(table.newest)
-    );
+    assert_eq!(deprecated_apis::target(&Settings::default()), Some(newest));
     let mut settings = Settings::default();
     settings.select.insert("removed-api".into());
     let text = "apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: FlowSchema\nmetadata:\n  name: x\n";
@@ -145,5 +144,58 @@ fn the_default_target_is_the_newest_release_of_the_table() {
             .contains(&format!("target {}, the default", table.newest)),
         "{}",
         d.message
+    );
+}
+
+/// Every apiVersion/kind that one release of the schema data serves and the next does not is a
+/// row of the table with that removed-in (alpha versions aside: they are off by default and
+/// not in the table).
+#[test]
+fn every_removal_in_the_schemas_is_in_the_table() {
+    let table = deprecated_apis::table().expect("the embedded table loads");
+    let data = builtin::builtin().expect("the schema data loads");
+    let mut missing = Vec::new();
+    let mut removals = 0;
+    for (api_version, kind, served) in data.served() {
+        if api_version.contains("alpha") {
+            continue;
+        }
+        for release in &served {
+            let next = release.next();
+            if data.releases.contains(&next) && !served.contains(&next) {
+                removals += 1;
+                match table.find(api_version, kind) {
+                    Some(row) if row.removed_in == Some(next) => {}
+                    Some(row) => missing.push(format!(
+                        "{api_version} {kind}: the schemas stop serving it in {next}, the table says removed-in {:?}",
+                        row.removed_in.map(|v| v.to_string())
+                    )),
+                    None => missing.push(format!(
+                        "{api_version} {kind}: served by {release}, not by {next}, and not in {}",
+                        deprecated_apis::TABLE_PATH
+                    )),
+                }
+            }
+        }
+    }
+    // 1.25–1.37: eight removals already in the table before this test, six added with it.
+    assert!(removals >= 14, "{removals}");
+    assert!(missing.is_empty(), "\n{}", missing.join("\n"));
+}
+
+/// A target newer than the schema data is refused, naming the newest known release.
+#[test]
+fn a_target_newer_than_the_data_is_an_error() {
+    let newest = schema::newest_release().expect("the schema data loads");
+    for v in ["1.99", "2.0", &newest.next().to_string()] {
+        let e = schema::check_target(v.parse().expect("a release")).expect_err(v);
+        assert!(e.contains(&newest.to_string()), "{e}");
+    }
+    assert_eq!(schema::check_target(newest), Ok(newest));
+    let old = KubeVersion::new(1, 16);
+    assert_eq!(
+        schema::check_target(old),
+        Ok(old),
+        "the API table covers older releases"
     );
 }

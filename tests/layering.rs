@@ -26,6 +26,10 @@ const LAYERS: &[(&str, &str)] = &[
         "rule",
         "the Rule trait and hooks, metadata, settings, suppressions as data, API table",
     ),
+    (
+        "schema",
+        "the API schema data and checker: unknown fields, duplicate keys, values, CRDs",
+    ),
     ("rules", "one file per rule, and the registry"),
     (
         "suppress",

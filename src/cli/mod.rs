@@ -11,7 +11,6 @@ use crate::base::kube_version::KubeVersion;
 use crate::config::{self, Config};
 use crate::engine::{self, Report};
 use crate::output;
-use crate::rule::deprecated_apis;
 use crate::rule::settings::{FailOn, Settings};
 use crate::rules::{self, unknown_rule};
 use crate::source::scope::{self, ConfigChoice};
@@ -147,17 +146,14 @@ struct LintArgs {
 }
 
 fn parse_kubernetes_version(s: &str) -> Result<KubeVersion, String> {
-    s.parse()
+    s.parse().and_then(crate::schema::check_target)
 }
 
-/// `--kubernetes-version`'s help, with the default read from the deprecated-API table.
+/// `--kubernetes-version`'s help, with the default read from the schema data.
 fn kubernetes_version_help() -> String {
-    let default = match deprecated_apis::table() {
-        Ok(t) => format!(
-            "{}, the newest release in the deprecated-API table",
-            t.newest
-        ),
-        Err(_) => "the newest release in the deprecated-API table".to_string(),
+    let default = match crate::schema::newest_release() {
+        Some(newest) => format!("{newest}, the newest release kube-contract knows"),
+        None => "the newest release kube-contract knows".to_string(),
     };
     format!(
         "The Kubernetes release to check API versions against (`1.29`, `v1.29` or `1.29.3`) \
@@ -573,7 +569,7 @@ mod tests {
 
     #[test]
     fn help_names_the_default_release() {
-        let newest = deprecated_apis::table().unwrap().newest;
+        let newest = crate::schema::newest_release().unwrap();
         assert!(kubernetes_version_help().contains(&format!("[default: {newest}, ")));
     }
 }

@@ -13,7 +13,6 @@ use crate::base::diagnostic::Severity;
 use crate::base::kube_version::KubeVersion;
 use crate::base::span::{line_text, Pos, Span};
 use crate::base::{fuzzy, io};
-use crate::rule::deprecated_apis;
 use crate::rule::settings::{FailOn, Settings};
 use crate::rule::{OptionKind, OptionValue, RuleMeta};
 use crate::rules::{self, unknown_rule};
@@ -44,6 +43,8 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Globs of directories that are application roots, relative to the file's directory.
     pub applications: Vec<String>,
+    /// Files or directories of CustomResourceDefinitions (`schemas`), as written.
+    pub schemas: Vec<String>,
     pub rules: BTreeMap<String, RuleConfig>,
 }
 
@@ -114,7 +115,7 @@ pub struct ConfigKey {
 }
 
 fn newest_release() -> String {
-    deprecated_apis::table().map_or_else(|_| "unknown".to_string(), |t| t.newest.to_string())
+    crate::schema::newest_release().map_or_else(|| "unknown".to_string(), |v| v.to_string())
 }
 
 /// Every key of `.kube-contract.yaml`, in the order the docs and `init` list them.
@@ -124,14 +125,17 @@ pub static KEYS: &[ConfigKey] = &[
         value: "string, a release such as `\"1.29\"`",
         default: || {
             format!(
-                "the newest release of the deprecated-API table ({})",
+                "the newest release kube-contract knows ({})",
                 newest_release()
             )
         },
         flag: Some("--kubernetes-version"),
         description: "The oldest Kubernetes release your clusters run. `removed-api` and \
 `deprecated-api` check every apiVersion against it, so an upgrade is caught in the pull request \
-that raises this number rather than during the upgrade. Quote it: unquoted, YAML reads `1.30` \
+that raises this number rather than during the upgrade; `unknown-field` and \
+`invalid-field-type` check every field against its API schema (for a release older than the \
+schema data, against the oldest release of the data). A release newer than kube-contract knows \
+is an error. Quote it: unquoted, YAML reads `1.30` \
 as the number 1.3 (kube-contract reads the text as written, but other tools may not).",
         init: || None,
         read: read_kubernetes_version,
@@ -207,6 +211,19 @@ a glob that matches a file makes that file an application of its own, for indepe
 test fixtures kept side by side (`fixtures/**/*.yaml`).",
         init: || Some("[]".to_string()),
         read: read_applications,
+    },
+    ConfigKey {
+        name: "schemas",
+        value: "list of paths",
+        default: || "`[]`".to_string(),
+        flag: None,
+        description: "Files or directories of CustomResourceDefinitions (YAML or JSON, read \
+recursively) whose `openAPIV3Schema` checks custom resources, besides the CRDs among the linted \
+files: a platform's CRDs kept in another repository or directory. Relative to the directory of \
+the configuration file. Custom resources with no CRD in reach are not checked (the summary \
+counts them).",
+        init: || Some("[]".to_string()),
+        read: read_schemas,
     },
     ConfigKey {
         name: "rules",
@@ -315,7 +332,10 @@ fn read_kubernetes_version(r: &mut Reader<'_, '_>, v: NodeId) {
     let Some(text) = r.text(v, "kubernetes-version", "a release such as \"1.29\"") else {
         return;
     };
-    match text.parse::<KubeVersion>() {
+    match text
+        .parse::<KubeVersion>()
+        .and_then(crate::schema::check_target)
+    {
         Ok(k) => r.config.kubernetes_version = Some(k),
         Err(e) => r.error(v, e),
     }
@@ -391,6 +411,33 @@ fn read_applications(r: &mut Reader<'_, '_>, v: NodeId) {
 
 fn read_exclude(r: &mut Reader<'_, '_>, v: NodeId) {
     r.config.exclude = r.globs(v, "exclude");
+}
+
+fn read_schemas(r: &mut Reader<'_, '_>, v: NodeId) {
+    let Some(v) = r.tree.resolve(v) else { return };
+    if r.tree.is_null(v) {
+        return;
+    }
+    let items = r.tree.items(v).to_vec();
+    if items.is_empty() && r.tree.value(v).is_some() {
+        r.error(
+            v,
+            "`schemas` must be a list of paths, e.g. `schemas: [\"platform/crds\"]`",
+        );
+        return;
+    }
+    for item in items {
+        match r.tree.value(item) {
+            Some(Value::Str(p)) if !p.is_empty() => r.config.schemas.push(p.to_string()),
+            _ => {
+                let what = r.tree.type_name(item);
+                r.error(
+                    item,
+                    format!("`schemas` must hold paths (strings), not {what}"),
+                );
+            }
+        }
+    }
 }
 
 /// `error`, `warning`, `info` or `off` (`Some(None)`).
@@ -626,6 +673,10 @@ impl Config {
         if let Some(f) = self.fail_on {
             settings.fail_on = f;
         }
+        let base = self.base_dir().unwrap_or_default();
+        settings
+            .schema_paths
+            .extend(self.schemas.iter().map(|p| base.join(p)));
         for (id, rc) in &self.rules {
             if let Some(sev) = rc.severity {
                 settings.severities.insert(id.clone(), sev);

@@ -13,6 +13,7 @@ use crate::base::span::Pos;
 use crate::model::{self, Extracted, Object};
 use crate::rule::settings::Settings;
 use crate::rule::{Document, Rule};
+use crate::schema;
 use crate::source::Input;
 use crate::suppress::{self, Suppression};
 use crate::yaml::{self, ParseError};
@@ -25,6 +26,8 @@ pub struct FileResult {
     pub diagnostics: Vec<Diagnostic>,
     pub skipped: usize,
     pub suppressions: Vec<Suppression>,
+    /// CRDs and custom resources, for the schema checks that wait for every input.
+    pub schema: schema::Collected,
 }
 
 impl FileResult {
@@ -33,6 +36,7 @@ impl FileResult {
         self.diagnostics.extend(other.diagnostics);
         self.skipped += other.skipped;
         self.suppressions.extend(other.suppressions);
+        self.schema.extend(other.schema);
     }
 }
 
@@ -83,6 +87,7 @@ pub fn load(
                 tree: Err(e),
                 whole_file: true,
                 extracted: &extracted,
+                schema: &[],
             };
             for rule in document_rules {
                 rule.check_document(&doc, &mut out.diagnostics);
@@ -136,6 +141,7 @@ fn load_document(
         );
     }
     let mut extracted = Extracted::default();
+    let mut problems = Vec::new();
     if let Ok(tree) = &doc.tree {
         model::extract(
             tree,
@@ -147,6 +153,22 @@ fn load_document(
         for obj in &extracted.objects {
             suppress::from_annotations(obj, &doc.chunk, &mut out.suppressions);
         }
+        // The schema check, while the tree is alive; values the model already found of the
+        // wrong type are not judged again.
+        let known: Vec<Pos> = extracted
+            .field_errors
+            .iter()
+            .map(|e| e.span.start)
+            .collect();
+        schema::check_document(
+            tree,
+            &extracted.objects,
+            doc.chunk.first_line,
+            settings,
+            &known,
+            &mut problems,
+            &mut out.schema,
+        );
     }
     let template: Option<Arc<str>> = doc.chunk.template.map(Arc::from);
     let view = Document {
@@ -155,6 +177,7 @@ fn load_document(
         tree: doc.tree.as_ref(),
         whole_file: false,
         extracted: &extracted,
+        schema: &problems,
     };
     for rule in document_rules {
         rule.check_document(&view, &mut out.diagnostics);

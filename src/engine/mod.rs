@@ -20,6 +20,7 @@ use crate::index::{FileInfo, Index};
 use crate::rule::settings::Settings;
 use crate::rule::{Context, Hook, Rule, SuppressionUse};
 use crate::rules::{self, parse_error};
+use crate::schema;
 use crate::source::Input;
 use crate::suppress::{self, Suppressed};
 pub use load::FileResult;
@@ -52,6 +53,8 @@ pub struct Report {
     pub configs: Vec<String>,
     /// The workspace root whose manifests were the context, as reports name it.
     pub root: Option<String>,
+    /// Custom resources no schema was found for (not checked by the schema rules).
+    pub no_schema: schema::Unchecked,
     /// Documents without apiVersion and kind.
     pub skipped: usize,
     pub diagnostics: Vec<Diagnostic>,
@@ -189,12 +192,39 @@ pub(crate) fn lint_loaded(
     let mut diagnostics = Vec::new();
     let mut suppressions = Vec::new();
     let mut skipped = 0;
+    let mut collected = schema::Collected::default();
     for (f, e) in results.into_iter().enumerate() {
         objects.extend(e.objects);
         diagnostics.extend(e.diagnostics);
         suppressions.extend(e.suppressions);
+        collected.extend(e.schema);
         if reported(f as FileId) {
             skipped += e.skipped;
+        }
+    }
+    // Custom resources checked against the CRDs of every input, their documents read again;
+    // the document hooks of their files report what is found.
+    let read = |f: FileId| {
+        let input = inputs.get(f as usize)?;
+        Some((load::read(input).ok()?, input.is_json()))
+    };
+    let mut late = Vec::new();
+    let no_schema = schema::finish(&read, collected, root, &mut late);
+    late.sort_by_key(|d: &Diagnostic| d.file);
+    let empty_tree = crate::yaml::Tree::default();
+    let empty_model = crate::model::Extracted::default();
+    for chunk in late.chunk_by(|a, b| a.file == b.file) {
+        let Some(first) = chunk.first() else { continue };
+        let view = crate::rule::Document {
+            file: first.file,
+            template: None,
+            tree: Ok(&empty_tree),
+            whole_file: false,
+            extracted: &empty_model,
+            schema: chunk,
+        };
+        for rule in active_of(first.file).map_or(&[][..], |a| &a.document[..]) {
+            rule.check_document(&view, &mut diagnostics);
         }
     }
     let files: Vec<FileInfo<'_>> = inputs
@@ -309,6 +339,7 @@ pub(crate) fn lint_loaded(
         objects: listed.len(),
         configs: Vec::new(),
         root: None,
+        no_schema,
         skipped,
         diagnostics,
         suppressed,

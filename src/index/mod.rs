@@ -740,6 +740,11 @@ impl Index {
                 });
             }
         }
+        // A count that is not an integer is reported by `invalid-field-type`; it is unknown,
+        // not the default 1.
+        if w.replicas_invalid {
+            return None;
+        }
         Some(Replicas {
             count: replicas.map_or(1, |r| r.value),
             workload: obj,

@@ -155,6 +155,9 @@ pub enum Spec {
 #[derive(Debug, Clone)]
 pub struct Workload {
     pub replicas: Option<Spanned<i64>>,
+    /// `spec.replicas` is written but is not an integer (an `invalid-field-type` finding): the
+    /// count is unknown, not the default 1.
+    pub replicas_invalid: bool,
     pub selector: Option<Spanned<Selector>>,
     /// Deployment `strategy`, StatefulSet and DaemonSet `updateStrategy`.
     pub strategy: Option<Strategy>,
@@ -881,6 +884,7 @@ impl Extractor<'_, '_, '_> {
             };
             return Some(Workload {
                 replicas: None,
+                replicas_invalid: false,
                 selector: None,
                 strategy: None,
                 template,
@@ -928,6 +932,9 @@ impl Extractor<'_, '_, '_> {
         } else {
             None
         };
+        let replicas_invalid = replicas.is_none()
+            && REPLICATED_KINDS.contains(&kind)
+            && self.field(spec, "replicas").is_some();
         let selector = if kind == Kind::ReplicationController {
             self.map(spec, "selector", "spec.selector").map(|s| {
                 let labels = self.labels(spec, "selector", "spec.selector");
@@ -945,6 +952,7 @@ impl Extractor<'_, '_, '_> {
         let (min_ready_seconds, progress_deadline_seconds) = self.deployment_timing(spec, kind);
         Some(Workload {
             replicas,
+            replicas_invalid,
             selector,
             strategy,
             template,

@@ -383,6 +383,14 @@ pub fn summary(report: &Report) -> String {
             plural(report.skipped, "document")
         ));
     }
+    let n = report.no_schema;
+    if n.objects > 0 {
+        s.push_str(&format!(
+            "; {} of {} had no schema (not checked field by field)",
+            plural(n.objects, "object"),
+            plural(n.kinds, "custom kind")
+        ));
+    }
     s.push('\n');
     // Where the run looked, above the counts (the last line stays the one to read).
     let mut head = String::new();

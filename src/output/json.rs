@@ -41,6 +41,13 @@ struct Summary<'a> {
     warnings: usize,
     infos: usize,
     suppressed: usize,
+    /// Custom resources without a schema in reach (left out when 0).
+    #[serde(skip_serializing_if = "is_zero")]
+    no_schema: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -134,6 +141,7 @@ pub fn render(report: &Report) -> String {
             warnings: c.warnings,
             infos: c.infos,
             suppressed: report.suppressed.len(),
+            no_schema: report.no_schema.objects,
         },
     };
     let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| {

@@ -41,6 +41,7 @@ pub const KINDS: &[&str] = &[
     "Event",
     "FlowSchema",
     "HorizontalPodAutoscaler",
+    "IPAddress",
     "Ingress",
     "IngressClass",
     "Lease",
@@ -56,13 +57,18 @@ pub const KINDS: &[&str] = &[
     "RoleBinding",
     "RuntimeClass",
     "SelfSubjectAccessReview",
+    "SelfSubjectReview",
     "SelfSubjectRulesReview",
+    "ServiceCIDR",
     "StatefulSet",
     "StorageClass",
     "SubjectAccessReview",
     "TokenReview",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
     "ValidatingWebhookConfiguration",
     "VolumeAttachment",
+    "VolumeAttributesClass",
 ];
 
 /// One row: an apiVersion of one kind.
@@ -149,10 +155,12 @@ pub fn table() -> Result<&'static Table, &'static str> {
         .map_err(String::as_str)
 }
 
-/// The release the rules check against: `--kubernetes-version`, else the table's newest.
+/// The release the rules check against: `--kubernetes-version`, else the newest release of
+/// the schema data (the table's newest if that data does not load).
 pub fn target(settings: &Settings) -> Option<KubeVersion> {
     settings
         .kubernetes_version
+        .or_else(crate::base::releases::newest)
         .or_else(|| table().ok().map(|t| t.newest))
 }
 
@@ -484,14 +492,16 @@ pub fn docs_page() -> String {
          at the target release and still served; the message names the release that removes \
          it.\n\n\
          The target release is `--kubernetes-version X.Y` (also `vX.Y` or `X.Y.Z`). Without \
-         it, the target is **{}**, the newest release this table knows. A row is checked at a \
+         it, the target is **{}**, the newest release kube-contract knows (the newest release \
+         of its schema data, which `unknown-field` and `invalid-field-type` read too; a newer \
+         target is refused). A row is checked at a \
          target *T* as follows: *T* < deprecated-in is silent, deprecated-in ≤ *T* < removed-in \
          is `deprecated-api`, *T* ≥ removed-in is `removed-api`.\n\n\
          Changing the apiVersion is rarely all there is to it: the notes under each table list \
          the fields that were renamed, became required or changed their default. Alpha \
          versions, betas that are off by default (introduced in 1.24 or later) and kinds that \
          are not written as manifests are not in the table; SOURCES.md lists them.\n\n",
-        table.newest
+        crate::base::releases::newest().unwrap_or(table.newest)
     );
     let mut releases: Vec<Option<KubeVersion>> = table.rows.iter().map(|r| r.removed_in).collect();
     releases.sort_by_key(|r| (r.is_none(), *r));
@@ -579,8 +589,8 @@ mod tests {
     #[test]
     fn the_embedded_table_loads() {
         let t = table().unwrap();
-        assert_eq!(t.rows.len(), 53);
-        assert_eq!(t.newest, v("1.33"));
+        assert_eq!(t.rows.len(), 59);
+        assert_eq!(t.newest, v("1.37"));
     }
 
     #[test]

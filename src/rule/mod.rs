@@ -178,6 +178,9 @@ pub struct Document<'a> {
     pub whole_file: bool,
     /// What the model read from it.
     pub extracted: &'a Extracted,
+    /// What the schema check found in it (`src/schema/`), as findings for the rules named in
+    /// their `rule` field to report.
+    pub schema: &'a [Diagnostic],
 }
 
 /// What a rule sees: the read-only index of every object of the run and the settings.

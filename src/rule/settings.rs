@@ -27,6 +27,9 @@ pub struct Settings {
     /// The Kubernetes release to check API versions against (`None`: the newest release the
     /// deprecated-API table knows).
     pub kubernetes_version: Option<KubeVersion>,
+    /// Files and directories of CustomResourceDefinitions read for the schema checks, besides
+    /// the CRDs among the inputs (the `schemas` setting).
+    pub schema_paths: Vec<std::path::PathBuf>,
 }
 
 /// When findings make the exit code 1: `fail-on` in the configuration, `--fail-on` on the
@@ -78,6 +81,7 @@ impl Default for Settings {
             options: BTreeMap::new(),
             jobs: 0,
             kubernetes_version: None,
+            schema_paths: Vec::new(),
         }
     }
 }

@@ -16,7 +16,8 @@ names the release that will stop serving it (or says that no removal is schedule
 replacement, and whether the replacement is already served at the target; the help lists what \
 else changes with the new version.\n\n\
 The target release is `--kubernetes-version X.Y` (`vX.Y` and `X.Y.Z` are accepted too); \
-without it, the newest release the table knows. Once the target reaches the removal release, \
+without it, the newest release kube-contract knows (the newest release of its schema data; a \
+newer target is refused). Once the target reaches the removal release, \
 the object is `removed-api`'s finding instead, never both. Objects inside a `kind: List` and \
 in Helm-rendered streams are checked one by one.",
     why_it_matters: "A deprecated apiVersion still works, and that is the trap: nothing fails \

@@ -22,6 +22,7 @@ macro_rules! registry {
 registry! {
     bare_pod => BarePod,
     deprecated_api => DeprecatedApi,
+    duplicate_key => DuplicateKey,
     eviction_blocked => EvictionBlocked,
     hpa_replicas_conflict => HpaReplicasConflict,
     identical_probes => IdenticalProbes,
@@ -49,6 +50,7 @@ registry! {
     service_port_mismatch => ServicePortMismatch,
     single_replica => SingleReplica,
     spread_selector_mismatch => SpreadSelectorMismatch,
+    unknown_field => UnknownField,
     unknown_rule => UnknownRule,
     unused_suppression => UnusedSuppression,
     zero_grace_period => ZeroGracePeriod,

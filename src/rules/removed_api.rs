@@ -15,7 +15,8 @@ target release has stopped serving, at the `apiVersion` value. The message names
 that removed it and the replacement; the help lists what else changes with the new version \
 (renamed fields, new required fields, new defaults).\n\n\
 The target release is `--kubernetes-version X.Y` (`vX.Y` and `X.Y.Z` are accepted too). \
-Without it, kube-contract checks against the newest release its table knows, so that a \
+Without it, kube-contract checks against the newest release it knows (the newest release of \
+its schema data; a newer target is refused), so that a \
 manifest is ready for the release a cluster is upgraded to next. Objects inside a `kind: List` \
 and in Helm-rendered streams are checked one by one. Versions that are only deprecated at the \
 target are `deprecated-api`'s findings.",

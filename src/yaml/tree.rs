@@ -393,7 +393,7 @@ impl<'a> Tree<'a> {
     }
 
     /// Own key/value pairs of a mapping, `<<` merge keys included as written.
-    fn own_pairs(&self, id: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+    pub fn own_pairs(&self, id: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
         let kids = match self.resolve(id).map(|i| &self.nodes[i as usize].kind) {
             Some(NodeKind::Map { first, len }) => self.range(*first, *len),
             _ => &[],
