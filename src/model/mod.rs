@@ -223,6 +223,9 @@ pub struct Container {
     /// Port numbers written in the container's `command`, `args` and `env` values
     /// ([`port_numbers`]): ports the application may be told to listen on without declaring.
     pub numbers_in_args: Vec<i64>,
+    /// Fields written with a value of the wrong type (`readinessProbe: "yes"`), which the
+    /// model leaves unset: an `invalid-field-type` finding, not a missing field.
+    pub unreadable: Vec<&'static str>,
 }
 
 impl Container {
@@ -1180,11 +1183,27 @@ impl Extractor<'_, '_, '_> {
         let readiness_probe = self.probe(c, "readinessProbe", &label);
         let liveness_probe = self.probe(c, "livenessProbe", &label);
         let startup_probe = self.probe(c, "startupProbe", &label);
+        let mut unreadable = Vec::new();
+        for (key, read) in [
+            ("readinessProbe", readiness_probe.is_some()),
+            ("livenessProbe", liveness_probe.is_some()),
+            ("startupProbe", startup_probe.is_some()),
+        ] {
+            if !read && self.field(c, key).is_some() {
+                unreadable.push(key);
+            }
+        }
         let lpath = format!("{label}.lifecycle");
         let pre_stop_node = self.map(c, "lifecycle", &lpath).and_then(|l| {
             let h = self.map(l, "preStop", &format!("{lpath}.preStop"))?;
             Some((l, h))
         });
+        let lifecycle = self.field(c, "lifecycle");
+        if pre_stop_node.is_none()
+            && lifecycle.is_some_and(|l| !self.tree.is_map(l) || self.field(l, "preStop").is_some())
+        {
+            unreadable.push("lifecycle");
+        }
         let pre_stop = pre_stop_node.map(|(l, h)| {
             let span = self.entry_span(l, "preStop").unwrap_or(self.span(h));
             Spanned::new(self.handler(h, &format!("{lpath}.preStop")), span)
@@ -1208,6 +1227,7 @@ impl Extractor<'_, '_, '_> {
             pre_stop,
             pre_stop_wait,
             numbers_in_args: self.numbers_in_args(c),
+            unreadable,
         })
     }
 

@@ -118,7 +118,11 @@ impl Rule for MissingPrestopSleep {
                 .copied()
         };
         for c in t.long_running_containers() {
-            if c.pre_stop_wait.is_some() || (c.is_sidecar && app_waits) {
+            // A lifecycle written with the wrong type is `invalid-field-type`'s, not "no preStop".
+            if c.pre_stop_wait.is_some()
+                || (c.is_sidecar && app_waits)
+                || c.unreadable.contains(&"lifecycle")
+            {
                 continue;
             }
             let serves = if serves_on_ports(c) {

@@ -65,7 +65,8 @@ impl Rule for MissingReadinessProbe {
     fn check_object(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.workload() else { return };
         for c in w.template.long_running_containers() {
-            if c.readiness_probe.is_none() {
+            // Written with the wrong type: `invalid-field-type` says so, not "no probe".
+            if c.readiness_probe.is_none() && !c.unreadable.contains(&"readinessProbe") {
                 out.push(
                     META.at(obj, c.span,
                         format!(
