@@ -2,3 +2,4 @@
 //! files directly under `src/rules/`).
 
 pub mod availability;
+pub mod pods;
