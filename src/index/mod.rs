@@ -22,8 +22,9 @@ pub use elsewhere::is_custom_resource;
 pub type ObjectId = u32;
 
 /// The replica count a workload runs with (its effective replicas), and what decides it: the
-/// HorizontalPodAutoscaler bound to it (its `minReplicas`), else the workload's `replicas`,
-/// else the default 1. The only replica-count type; rules word it (`rules/support/`).
+/// autoscaler bound to it (a HorizontalPodAutoscaler's `minReplicas`, a KEDA ScaledObject's
+/// `minReplicaCount`), else the workload's `replicas`, else the default 1. The only
+/// replica-count type; rules word it (`rules/support/`).
 #[derive(Debug, Clone, Copy)]
 pub struct Replicas<'a> {
     pub count: i64,
@@ -247,6 +248,47 @@ impl Symbols {
     }
 }
 
+/// A Rollout with a `workloadRef` runs the pod template of that Deployment of its namespace:
+/// copy the template in (the first Deployment of that name with containers, in input order),
+/// marked as borrowed, so that the Rollout's selector, replicas, budgets and Services are
+/// judged against the pods it runs.
+fn borrow_referenced_templates(objects: &mut [Object]) {
+    let wanted: Vec<(usize, String, String)> = objects
+        .iter()
+        .enumerate()
+        .filter_map(|(i, o)| {
+            let w = o.workload()?;
+            let name = w.workload_ref.as_ref()?;
+            w.template.containers.is_empty().then(|| {
+                (
+                    i,
+                    o.namespace().unwrap_or("default").to_string(),
+                    name.clone(),
+                )
+            })
+        })
+        .collect();
+    for (i, ns, name) in wanted {
+        let template = objects.iter().find_map(|o| match &o.spec {
+            Spec::Workload(w)
+                if o.kind == Kind::Deployment
+                    && o.namespace() == Some(ns.as_str())
+                    && o.key.name.as_deref() == Some(name.as_str())
+                    && !w.template.containers.is_empty() =>
+            {
+                Some(w.template.clone())
+            }
+            _ => None,
+        });
+        if let (Some(t), Some(Spec::Workload(w))) =
+            (template, objects.get_mut(i).map(|o| &mut o.spec))
+        {
+            w.template = t;
+            w.borrowed_template = true;
+        }
+    }
+}
+
 /// How near two files are: `usize::MAX` for the same file, else the number of leading
 /// directories their paths share.
 fn nearness(a: FileId, b: FileId, paths: &[&str]) -> usize {
@@ -294,6 +336,7 @@ impl Index {
         for (i, o) in objects.iter_mut().enumerate() {
             o.id = i as ObjectId;
         }
+        borrow_referenced_templates(&mut objects);
         let mut ix = Index {
             objects,
             file_apps: files.iter().map(|f| Box::from(f.apps)).collect(),
@@ -707,10 +750,12 @@ impl Index {
         self.reverse(&self.workloads_by_hpa, hpa)
     }
 
-    /// The replicas a workload runs with: `spec.replicas` (absent = 1), unless a
-    /// HorizontalPodAutoscaler in its namespace targets it by kind and name, in which case
-    /// the HPA's `minReplicas` (absent = 1). `None` for kinds without replicas (Pod,
-    /// DaemonSet, Job, CronJob) and for non-workloads.
+    /// The replicas a workload runs with: `spec.replicas` (absent = 1), unless an autoscaler
+    /// in its namespace targets it by kind and name (a HorizontalPodAutoscaler, whose
+    /// `minReplicas` defaults to 1, or a KEDA ScaledObject, whose `minReplicaCount` defaults
+    /// to 0), in which case its minimum. `spec.replicas: 0` stays 0: an HPA leaves a target
+    /// scaled to zero alone. `None` for kinds without replicas (Pod, DaemonSet, Job, CronJob)
+    /// and for non-workloads.
     pub fn effective_replicas<'a>(&'a self, obj: &'a Object) -> Option<Replicas<'a>> {
         let w = obj.workload()?;
         if !REPLICATED_KINDS.contains(&obj.kind) {
@@ -730,10 +775,14 @@ impl Index {
             .or_else(|| hpas.iter().min_by_key(|h| (min(h), h.id)))
             .copied();
         let replicas = w.replicas.as_ref();
-        if let Some(h) = hpa {
+        let switched_off = replicas.is_some_and(|r| r.value == 0);
+        if let (Some(h), false) = (hpa, switched_off) {
             if let Spec::HorizontalPodAutoscaler(spec) = &h.spec {
                 return Some(Replicas {
-                    count: spec.min_replicas.as_ref().map_or(1, |m| m.value),
+                    count: spec
+                        .min_replicas
+                        .as_ref()
+                        .map_or(spec.min_default, |m| m.value),
                     workload: obj,
                     replicas,
                     hpa: Some((h, spec)),

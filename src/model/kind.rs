@@ -23,6 +23,12 @@ pub enum Kind {
     Ingress,
     HTTPRoute,
     GRPCRoute,
+    /// Argo Rollouts `Rollout` (`argoproj.io`).
+    Rollout,
+    /// OpenShift `DeploymentConfig` (`apps.openshift.io`).
+    DeploymentConfig,
+    /// KEDA `ScaledObject` (`keda.sh`), an autoscaler like the HorizontalPodAutoscaler.
+    ScaledObject,
     Other,
 }
 
@@ -45,6 +51,9 @@ impl Kind {
         (Kind::Ingress, "Ingress"),
         (Kind::HTTPRoute, "HTTPRoute"),
         (Kind::GRPCRoute, "GRPCRoute"),
+        (Kind::Rollout, "Rollout"),
+        (Kind::DeploymentConfig, "DeploymentConfig"),
+        (Kind::ScaledObject, "ScaledObject"),
     ];
 
     /// The kind a `kind:` value names.
@@ -80,6 +89,8 @@ pub const WORKLOAD_KINDS: &[Kind] = &[
     Kind::ReplicationController,
     Kind::Job,
     Kind::CronJob,
+    Kind::Rollout,
+    Kind::DeploymentConfig,
 ];
 
 /// Workload kinds whose pods run until stopped (not Jobs and CronJobs).
@@ -90,6 +101,8 @@ pub const LONG_RUNNING_KINDS: &[Kind] = &[
     Kind::DaemonSet,
     Kind::ReplicaSet,
     Kind::ReplicationController,
+    Kind::Rollout,
+    Kind::DeploymentConfig,
 ];
 
 /// Workloads whose replica count is set in the manifest (or by an autoscaler).
@@ -98,7 +111,22 @@ pub const REPLICATED_KINDS: &[Kind] = &[
     Kind::StatefulSet,
     Kind::ReplicaSet,
     Kind::ReplicationController,
+    Kind::Rollout,
+    Kind::DeploymentConfig,
 ];
+
+/// Workloads that keep a set of interchangeable pods running, the way a Deployment does: the
+/// kinds a PodDisruptionBudget is expected for.
+pub const DEPLOYMENT_LIKE_KINDS: &[Kind] = &[
+    Kind::Deployment,
+    Kind::StatefulSet,
+    Kind::Rollout,
+    Kind::DeploymentConfig,
+];
+
+/// Autoscalers that set a workload's replica count: HorizontalPodAutoscalers and KEDA
+/// ScaledObjects.
+pub const AUTOSCALER_KINDS: &[Kind] = &[Kind::HorizontalPodAutoscaler, Kind::ScaledObject];
 
 #[cfg(test)]
 mod tests {
@@ -110,7 +138,7 @@ mod tests {
             assert_eq!(Kind::parse(n), *k);
             assert_eq!(k.name(), *n);
         }
-        assert_eq!(Kind::parse("Rollout"), Kind::Other);
+        assert_eq!(Kind::parse("Rollouts"), Kind::Other);
         assert_eq!(Kind::parse("deployment"), Kind::Other);
     }
 }

@@ -17,7 +17,10 @@ use crate::base::span::Span;
 use crate::model::selector::{Labels, Operator, Requirement, Selector};
 use crate::model::wait::{Wait, WaitAt};
 use crate::yaml::{NodeId, Tree, Value};
-pub use kind::{Kind, LONG_RUNNING_KINDS, REPLICATED_KINDS, WORKLOAD_KINDS};
+pub use kind::{
+    Kind, AUTOSCALER_KINDS, DEPLOYMENT_LIKE_KINDS, LONG_RUNNING_KINDS, REPLICATED_KINDS,
+    WORKLOAD_KINDS,
+};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spanned<T> {
@@ -137,6 +140,7 @@ pub struct Object {
 pub enum Spec {
     Workload(Box<Workload>),
     PodDisruptionBudget(Box<Pdb>),
+    /// A HorizontalPodAutoscaler, or a KEDA ScaledObject (which drives one).
     HorizontalPodAutoscaler(Box<Hpa>),
     Service(Box<Service>),
     /// A CustomResourceDefinition: the API group it defines (`spec.group`). Its controller
@@ -151,7 +155,9 @@ pub enum Spec {
     Other,
 }
 
-/// Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob.
+/// Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job, CronJob,
+/// and the operator controllers with a pod template (Argo Rollouts `Rollout`, OpenShift
+/// `DeploymentConfig`).
 #[derive(Debug, Clone)]
 pub struct Workload {
     pub replicas: Option<Spanned<i64>>,
@@ -165,6 +171,12 @@ pub struct Workload {
     /// Deployment `minReadySeconds` and `progressDeadlineSeconds`.
     pub min_ready_seconds: Option<Spanned<i64>>,
     pub progress_deadline_seconds: Option<Spanned<i64>>,
+    /// A Rollout's `workloadRef`: the name of the Deployment (of its namespace) whose pod
+    /// template it runs instead of its own.
+    pub workload_ref: Option<String>,
+    /// The pod template is the referenced Deployment's (copied in when the index is built):
+    /// that Deployment is judged for it, so the rules about pod templates skip this copy.
+    pub borrowed_template: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -176,6 +188,8 @@ pub struct Strategy {
     pub max_unavailable: Option<Spanned<IntOrString>>,
     /// StatefulSet `rollingUpdate.partition`: only pods with this ordinal or higher update.
     pub partition: Option<Spanned<i64>>,
+    /// The `rollingUpdate` key and its value, when written (even as `{}`).
+    pub rolling_update: Option<Span>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -192,6 +206,8 @@ pub struct PodTemplate {
     pub topology_spread: Vec<SpreadTerm>,
     /// `hostNetwork: true`: container ports are host ports.
     pub host_network: bool,
+    /// The pod spec's `restartPolicy` (a Pod's `Never` or `OnFailure`: it runs to completion).
+    pub restart_policy: Option<String>,
 }
 
 /// A podAntiAffinity term or a topologySpreadConstraint.
@@ -202,6 +218,50 @@ pub struct SpreadTerm {
     pub selector: Option<Spanned<Selector>>,
     /// `requiredDuringScheduling…` or `whenUnsatisfiable: DoNotSchedule`.
     pub required: bool,
+    /// An anti-affinity term's `namespaces` (empty: the pod's own namespace, unless
+    /// `namespace_selector` is set).
+    pub namespaces: Vec<String>,
+    /// An anti-affinity term's `namespaceSelector`, which selects namespaces by their labels.
+    pub namespace_selector: Option<Selector>,
+}
+
+impl SpreadTerm {
+    /// Whether the term can count pods of `namespace`, the pod's own: a term looks at the
+    /// namespaces it lists and those its `namespaceSelector` selects (`{}`: every namespace),
+    /// and at the pod's own only when it has neither. A namespace's labels are not in the
+    /// manifests, except `kubernetes.io/metadata.name`, which the API server sets to its name;
+    /// a selector on other labels may select it, so it counts.
+    pub fn covers_namespace(&self, namespace: &str) -> bool {
+        if self.namespaces.is_empty() && self.namespace_selector.is_none() {
+            return true;
+        }
+        if self.namespaces.iter().any(|n| n == namespace) {
+            return true;
+        }
+        let Some(sel) = &self.namespace_selector else {
+            return false;
+        };
+        let name_key = "kubernetes.io/metadata.name";
+        let asks_name = sel.match_labels.contains_key(name_key)
+            || sel.expressions.iter().any(|r| r.key == name_key);
+        if !asks_name {
+            return true;
+        }
+        let mut labels = Labels::default();
+        labels.insert(name_key.to_string(), namespace.to_string());
+        // Only the name is known: the other requirements are given the benefit of the doubt.
+        let mut by_name = Selector::default();
+        if let Some(v) = sel.match_labels.get(name_key) {
+            by_name.match_labels.insert(name_key.to_string(), v.clone());
+        }
+        by_name.expressions.extend(
+            sel.expressions
+                .iter()
+                .filter(|r| r.key == name_key)
+                .cloned(),
+        );
+        by_name.matches(&labels)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -210,6 +270,8 @@ pub struct Container {
     /// The container's `- name:` entry (or its first field when it has no name).
     pub span: Span,
     pub is_init: bool,
+    /// The container sets an `image` (a kustomize patch of a container does not).
+    pub has_image: bool,
     /// `restartPolicy: Always` on an init container: a sidecar that runs beside the app.
     pub is_sidecar: bool,
     pub ports: Vec<ContainerPort>,
@@ -311,8 +373,12 @@ pub struct Hpa {
     pub target_kind: Option<String>,
     pub target_name: Option<String>,
     pub target_span: Span,
+    /// `minReplicas` (a ScaledObject's `minReplicaCount`).
     pub min_replicas: Option<Spanned<i64>>,
+    /// `maxReplicas` (a ScaledObject's `maxReplicaCount`).
     pub max_replicas: Option<Spanned<i64>>,
+    /// The floor when `min_replicas` is not written: 1 for an HPA, 0 for a ScaledObject.
+    pub min_default: i64,
 }
 
 #[derive(Debug, Clone)]
@@ -397,10 +463,12 @@ pub fn is_port_name(name: &str) -> bool {
 impl Workload {
     /// Whether the workload is a fragment rather than an object the API server would accept:
     /// its pod template has no containers, as in a kustomize patch that only sets `replicas`
-    /// or a `nodeSelector`. The base it is merged into decides its labels, spreading and
-    /// replica count, so the rules that judge what is absent stay silent on it.
+    /// or a `nodeSelector`, or none of its containers has an `image` (a strategic-merge
+    /// patch that adds a probe or an environment variable to the base's container, named
+    /// only to be merged). The base it is merged into decides its labels, spreading, probes
+    /// and replica count, so the rules that judge what is absent stay silent on it.
     pub fn is_fragment(&self) -> bool {
-        self.template.containers.is_empty()
+        self.template.containers.iter().all(|c| !c.has_image)
     }
 }
 
@@ -447,6 +515,35 @@ impl Object {
     /// finding about the object as a whole points.
     pub fn name_span(&self) -> Span {
         self.name.as_ref().map_or(self.kind_name.span, |n| n.span)
+    }
+
+    /// Whether the object is a Helm hook (`helm.sh/hook`, `helm test` pods included): Helm
+    /// runs it once, around an install or upgrade, and it is not meant to keep running.
+    pub fn is_helm_hook(&self) -> bool {
+        self.annotations.iter().any(|(k, _)| k == "helm.sh/hook")
+    }
+
+    /// Whether the object is a Pod that runs to completion: `restartPolicy: Never` or
+    /// `OnFailure`, or a Helm hook. Nothing routes traffic to it during a rollout and nothing
+    /// restarts it to keep it serving, so the probe and preStop rules do not judge it.
+    pub fn runs_to_completion(&self) -> bool {
+        self.kind == Kind::Pod
+            && (self.is_helm_hook()
+                || self.workload().is_some_and(|w| {
+                    matches!(
+                        w.template.restart_policy.as_deref(),
+                        Some("Never" | "OnFailure")
+                    )
+                }))
+    }
+
+    /// The pod template the rules about pods judge on this object: `None` for a Pod that
+    /// runs to completion, a workload fragment (a kustomize patch, judged merged into its
+    /// base) and a Rollout that runs a referenced Deployment's template (judged on that
+    /// Deployment).
+    pub fn judged_pods(&self) -> Option<&Workload> {
+        self.workload()
+            .filter(|w| !w.is_fragment() && !w.borrowed_template && !self.runs_to_completion())
     }
 
     /// The annotation's value, on the object or on its pod template.
@@ -519,7 +616,10 @@ pub fn api_group(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(g, _)| g)
 }
 
-fn is_builtin_workload(group: &str, kind: Kind) -> bool {
+/// Whether an object of this group and kind runs pods from a pod template: the built-in
+/// workloads, Argo Rollouts' `Rollout` and OpenShift's `DeploymentConfig` (its legacy
+/// apiVersion `v1` included).
+fn is_workload(group: &str, kind: Kind) -> bool {
     match kind {
         Kind::Pod | Kind::ReplicationController => group.is_empty(),
         Kind::Deployment | Kind::DaemonSet | Kind::ReplicaSet => {
@@ -527,6 +627,8 @@ fn is_builtin_workload(group: &str, kind: Kind) -> bool {
         }
         Kind::StatefulSet => group == "apps",
         Kind::Job | Kind::CronJob => group == "batch",
+        Kind::Rollout => group == "argoproj.io",
+        Kind::DeploymentConfig => matches!(group, "apps.openshift.io" | ""),
         _ => false,
     }
 }
@@ -826,7 +928,7 @@ impl Extractor<'_, '_, '_> {
             .unwrap_or(false);
         let group = api_group(&api_version.value);
         let kind_id = Kind::parse(&kind.value);
-        let spec = if is_builtin_workload(group, kind_id) {
+        let spec = if is_workload(group, kind_id) {
             self.workload(root, kind_id, &labels, &annotations)
                 .map_or(Spec::Other, |w| Spec::Workload(Box::new(w)))
         } else if group == "policy" && kind_id == Kind::PodDisruptionBudget {
@@ -834,6 +936,9 @@ impl Extractor<'_, '_, '_> {
                 .map_or(Spec::Other, |p| Spec::PodDisruptionBudget(Box::new(p)))
         } else if group == "autoscaling" && kind_id == Kind::HorizontalPodAutoscaler {
             self.hpa(root)
+                .map_or(Spec::Other, |h| Spec::HorizontalPodAutoscaler(Box::new(h)))
+        } else if group == "keda.sh" && kind_id == Kind::ScaledObject {
+            self.scaled_object(root)
                 .map_or(Spec::Other, |h| Spec::HorizontalPodAutoscaler(Box::new(h)))
         } else if group.is_empty() && kind_id == Kind::Service {
             self.service(root)
@@ -893,6 +998,8 @@ impl Extractor<'_, '_, '_> {
                 template,
                 min_ready_seconds: None,
                 progress_deadline_seconds: None,
+                workload_ref: None,
+                borrowed_template: false,
             });
         }
         let spec = spec?;
@@ -938,7 +1045,7 @@ impl Extractor<'_, '_, '_> {
         let replicas_invalid = replicas.is_none()
             && REPLICATED_KINDS.contains(&kind)
             && self.field(spec, "replicas").is_some();
-        let selector = if kind == Kind::ReplicationController {
+        let selector = if matches!(kind, Kind::ReplicationController | Kind::DeploymentConfig) {
             self.map(spec, "selector", "spec.selector").map(|s| {
                 let labels = self.labels(spec, "selector", "spec.selector");
                 Spanned::new(Selector::from_labels(labels), self.span(s))
@@ -953,6 +1060,17 @@ impl Extractor<'_, '_, '_> {
         };
         let strategy = strategy_key.and_then(|k| self.strategy(spec, k));
         let (min_ready_seconds, progress_deadline_seconds) = self.deployment_timing(spec, kind);
+        let workload_ref = if kind == Kind::Rollout {
+            self.field(spec, "workloadRef")
+                .filter(|&r| {
+                    self.quiet_string(r, "kind")
+                        .is_none_or(|k| k.value == "Deployment")
+                })
+                .and_then(|r| self.quiet_string(r, "name"))
+                .map(|n| n.value)
+        } else {
+            None
+        };
         Some(Workload {
             replicas,
             replicas_invalid,
@@ -961,6 +1079,8 @@ impl Extractor<'_, '_, '_> {
             template,
             min_ready_seconds,
             progress_deadline_seconds,
+            workload_ref,
+            borrowed_template: false,
         })
     }
 
@@ -982,12 +1102,16 @@ impl Extractor<'_, '_, '_> {
         });
         let partition =
             ru.and_then(|r| self.int(r, "partition", &format!("{path}.rollingUpdate.partition")));
+        let rolling_update = self
+            .field(s, "rollingUpdate")
+            .and_then(|_| self.entry_span(s, "rollingUpdate"));
         Some(Strategy {
             span,
             kind,
             max_surge,
             max_unavailable,
             partition,
+            rolling_update,
         })
     }
 
@@ -1096,11 +1220,31 @@ impl Extractor<'_, '_, '_> {
                         "labelSelector",
                         &format!("{tpath}.labelSelector"),
                     );
+                    let namespaces = self
+                        .field(inner, "namespaces")
+                        .map(|list| {
+                            self.tree
+                                .items(list)
+                                .iter()
+                                .filter_map(|&n| self.tree.str(n))
+                                .map(str::to_string)
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    let namespace_selector = self
+                        .label_selector(
+                            inner,
+                            "namespaceSelector",
+                            &format!("{tpath}.namespaceSelector"),
+                        )
+                        .map(|s| s.value);
                     anti_affinity.push(SpreadTerm {
                         span: self.span(term),
                         topology_key,
                         selector,
                         required,
+                        namespaces,
+                        namespace_selector,
                     });
                 }
             }
@@ -1125,6 +1269,8 @@ impl Extractor<'_, '_, '_> {
                 topology_key,
                 selector,
                 required: when.is_none_or(|w| w.value == "DoNotSchedule"),
+                namespaces: Vec::new(),
+                namespace_selector: None,
             });
         }
         let host_network = match self.field(spec, "hostNetwork") {
@@ -1147,6 +1293,7 @@ impl Extractor<'_, '_, '_> {
             anti_affinity,
             topology_spread,
             host_network,
+            restart_policy: self.quiet_string(spec, "restartPolicy").map(|r| r.value),
         }
     }
 
@@ -1219,6 +1366,7 @@ impl Extractor<'_, '_, '_> {
             name,
             span,
             is_init,
+            has_image: self.field(c, "image").is_some(),
             is_sidecar: is_init && restart.is_some_and(|r| r.value == "Always"),
             ports,
             readiness_probe,
@@ -1381,6 +1529,34 @@ impl Extractor<'_, '_, '_> {
             target_span,
             min_replicas: self.int(spec, "minReplicas", "spec.minReplicas"),
             max_replicas: self.int(spec, "maxReplicas", "spec.maxReplicas"),
+            min_default: 1,
+        })
+    }
+
+    /// A KEDA ScaledObject (`keda.sh/v1alpha1`): it drives an HPA for its `scaleTargetRef`
+    /// (kind `Deployment` when not written) between `minReplicaCount` (default 0: KEDA
+    /// scales the target to zero while idle) and `maxReplicaCount`.
+    fn scaled_object(&mut self, root: NodeId) -> Option<Hpa> {
+        let spec = self.map(root, "spec", "spec")?;
+        let target = self.map(spec, "scaleTargetRef", "spec.scaleTargetRef");
+        let target_span = self
+            .entry_span(spec, "scaleTargetRef")
+            .unwrap_or(self.span(spec));
+        let target_kind = match target {
+            Some(t) => self
+                .string(t, "kind", "spec.scaleTargetRef.kind")
+                .map_or_else(|| "Deployment".to_string(), |v| v.value),
+            None => "Deployment".to_string(),
+        };
+        Some(Hpa {
+            target_kind: Some(target_kind),
+            target_name: target
+                .and_then(|t| self.string(t, "name", "spec.scaleTargetRef.name"))
+                .map(|v| v.value),
+            target_span,
+            min_replicas: self.int(spec, "minReplicaCount", "spec.minReplicaCount"),
+            max_replicas: self.int(spec, "maxReplicaCount", "spec.maxReplicaCount"),
+            min_default: 0,
         })
     }
 

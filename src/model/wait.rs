@@ -84,6 +84,92 @@ impl Handler {
     }
 }
 
+impl Handler {
+    /// Whether this handler, run as a preStop hook, stops the application before it waits:
+    /// a shell script whose first command that stops something (`nginx -s quit`, `kill 1`,
+    /// `redis-cli shutdown`) comes before its first `sleep`, as in `nginx -s quit; sleep 5`.
+    /// The sleep then only delays SIGTERM to a container that no longer serves, so load
+    /// balancers still send requests to a stopped application.
+    pub fn shuts_down_before_wait(&self) -> bool {
+        let Handler::Exec { command } = self else {
+            return false;
+        };
+        let argv: Vec<&str> = command.iter().map(String::as_str).collect();
+        shell_script(&argv).is_some_and(|script| script_shuts_down_first(script, 1))
+    }
+}
+
+/// The script of `sh -c <script>` (any shell of [`SHELLS`], after its options).
+fn shell_script<'a>(argv: &[&'a str]) -> Option<&'a str> {
+    let at = argv.iter().position(|w| SHELLS.contains(&basename(w)))?;
+    let mut command_string = false;
+    for a in argv.get(at + 1..)? {
+        if a.len() > 1 && a.starts_with('-') {
+            command_string |= a.contains('c');
+            continue;
+        }
+        return command_string.then_some(*a);
+    }
+    None
+}
+
+/// Whether a command, given as its words, stops a process: `kill`, `pkill`, `killall`,
+/// `shutdown`, or a program told to `quit`, `stop`, `shutdown` or `terminate` (`nginx -s
+/// quit`, `apachectl graceful-stop`, `redis-cli shutdown`, `supervisorctl stop all`).
+fn is_shutdown(words: &[&str]) -> bool {
+    let Some(prog) = words.first().map(|w| basename(w)) else {
+        return false;
+    };
+    matches!(
+        prog,
+        "kill" | "pkill" | "killall" | "shutdown" | "halt" | "poweroff"
+    ) || words.iter().skip(1).any(|w| {
+        matches!(
+            w.trim_start_matches('-').to_ascii_lowercase().as_str(),
+            "quit" | "stop" | "shutdown" | "graceful-stop" | "terminate"
+        )
+    })
+}
+
+/// Whether a shell script stops something before its first `sleep`.
+fn script_shuts_down_first(script: &str, depth: usize) -> bool {
+    for cmd in simple_commands(script) {
+        if cmd.background {
+            continue;
+        }
+        let argv: Vec<&str> = cmd
+            .words
+            .iter()
+            .map(String::as_str)
+            .skip_while(|w| {
+                matches!(
+                    *w,
+                    "while"
+                        | "until"
+                        | "do"
+                        | "then"
+                        | "else"
+                        | "elif"
+                        | "if"
+                        | "!"
+                        | "{"
+                        | "}"
+                        | "exec"
+                        | "command"
+                        | "nohup"
+                )
+            })
+            .collect();
+        if argv_wait(&argv, depth).is_some() {
+            return false;
+        }
+        if is_shutdown(&argv) {
+            return true;
+        }
+    }
+    false
+}
+
 /// Nested `sh -c` deeper than this is not followed.
 const MAX_DEPTH: usize = 4;
 
@@ -404,6 +490,20 @@ fn simple_commands(script: &str) -> Vec<SimpleCommand> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hook_that_stops_the_application_before_sleeping_does_not_wait_first() {
+        let h = |parts: &[&str]| Handler::Exec {
+            command: parts.iter().map(|s| s.to_string()).collect(),
+        };
+        assert!(h(&["sh", "-c", "nginx -s quit; sleep 5"]).shuts_down_before_wait());
+        assert!(h(&["/bin/bash", "-c", "kill -TERM 1 && sleep 10"]).shuts_down_before_wait());
+        assert!(h(&["sh", "-c", "redis-cli shutdown\nsleep 3"]).shuts_down_before_wait());
+        assert!(!h(&["sh", "-c", "sleep 5 && nginx -s quit"]).shuts_down_before_wait());
+        assert!(!h(&["sh", "-c", "echo draining; sleep 5; nginx -s quit"]).shuts_down_before_wait());
+        assert!(!h(&["sleep", "5"]).shuts_down_before_wait());
+        assert!(!h(&["nginx", "-s", "quit"]).shuts_down_before_wait());
+    }
 
     fn exec(parts: &[&str]) -> Option<(Wait, WaitAt)> {
         Handler::Exec {

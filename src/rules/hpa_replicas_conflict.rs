@@ -1,6 +1,6 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::REPLICATED_KINDS;
-use crate::model::{Object, Spec};
+use crate::model::{Kind, Object, Spec};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 use crate::rules::support::availability::workload_ref;
 
@@ -10,8 +10,10 @@ pub static META: RuleMeta = RuleMeta {
     summary: "A workload scaled by a HorizontalPodAutoscaler also sets spec.replicas",
     hook: Hook::Object(Kinds::Only(REPLICATED_KINDS)),
     what_it_does: "Reports `spec.replicas` on a Deployment, StatefulSet, ReplicaSet or \
-ReplicationController that a HorizontalPodAutoscaler (autoscaling/v1, v2, v2beta1 or v2beta2) \
-in the same namespace targets by `scaleTargetRef` kind and name. `replicas: 0` is not reported: \
+ReplicationController (or Argo Rollout, OpenShift DeploymentConfig) that a \
+HorizontalPodAutoscaler (autoscaling/v1, v2, v2beta1 or v2beta2) or a KEDA ScaledObject \
+(keda.sh/v1alpha1, which drives an HPA; its `scaleTargetRef` kind defaults to Deployment) in \
+the same namespace targets by `scaleTargetRef` kind and name. `replicas: 0` is not reported: \
 it scales the workload down on purpose, and the autoscaler leaves a target with zero replicas \
 alone.",
     why_it_matters: "Once an autoscaler manages a workload, the replica count belongs to it. A \
@@ -106,31 +108,37 @@ impl Rule for HpaReplicasConflict {
         };
         let range = match (&spec.min_replicas, &spec.max_replicas) {
             (Some(min), Some(max)) => format!(" between {} and {}", min.value, max.value),
-            (None, Some(max)) => format!(" between 1 and {}", max.value),
+            (None, Some(max)) => format!(" between {} and {}", spec.min_default, max.value),
             _ => String::new(),
         };
+        let autoscaler = format!("{} {}", h.kind_name.value, h.display_name());
         out.push(
             META.at(obj, replicas.span,
                 format!(
-                    "{} sets spec.replicas {} but HorizontalPodAutoscaler {} scales it{range}: \
+                    "{} sets spec.replicas {} but {autoscaler} scales it{range}: \
                      every apply resets the replica count the autoscaler chose",
                     workload_ref(obj),
                     replicas.value,
-                    h.display_name()
                 ),
             )
-            .help(
+            .help(format!(
                 "remove `replicas` from the manifest and let the autoscaler own the count \
-                 (set the floor with the HPA's `minReplicas`)",
-            )
+                 (set the floor with the {}'s `{}`)",
+                if h.kind == Kind::ScaledObject {
+                    "ScaledObject"
+                } else {
+                    "HPA"
+                },
+                if h.kind == Kind::ScaledObject {
+                    "minReplicaCount"
+                } else {
+                    "minReplicas"
+                }
+            ))
             .related(
                 h.file,
                 spec.target_span,
-                format!(
-                    "HorizontalPodAutoscaler {} targets {} here",
-                    h.display_name(),
-                    workload_ref(obj)
-                ),
+                format!("{autoscaler} targets {} here", workload_ref(obj)),
             ),
         );
     }

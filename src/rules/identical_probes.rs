@@ -11,15 +11,20 @@ pub static META: RuleMeta = RuleMeta {
 check with the same timing. The same check means the same handler and target: the `exec` \
 command, the `httpGet` path, port, host and scheme, the `tcpSocket` port and host, or the `grpc` \
 port and service. Named ports (`port: http`) are resolved to the container's `ports` before \
-comparing, and an absent `path` is `/`. The same timing means equal `initialDelaySeconds`, \
-`periodSeconds`, `timeoutSeconds` and `failureThreshold` once Kubernetes' defaults (0, 10, 1 \
-and 3) are filled in. A liveness probe on the same endpoint that is more tolerant (a higher \
-`failureThreshold`, a longer `periodSeconds` or `timeoutSeconds`) is the recommended pattern and \
-is not reported.\n\n\
+comparing, and an absent `path` is `/`. The same timing means the same behaviour once the \
+probes have started: they give up after the same time (`periodSeconds` × `failureThreshold`) \
+and wait as long for each answer (`timeoutSeconds`), once Kubernetes' defaults (10, 3 and 1) \
+are filled in. `initialDelaySeconds` only delays the first check, so probes that differ in it \
+alone fail together for the rest of the container's life, and are reported. A liveness probe \
+on the same endpoint that is more tolerant (it gives up later, or waits longer for an answer) \
+is the recommended pattern and is not reported; one that gives up sooner is \
+`liveness-stricter-than-readiness`'s business.\n\n\
 Every long-running container is checked: the containers of a Pod, Deployment, StatefulSet, \
-DaemonSet, ReplicaSet or ReplicationController and its sidecars (init containers with \
-`restartPolicy: Always`), whose readiness also decides whether the pod receives traffic. \
-Ordinary init containers cannot have probes; Jobs and CronJobs are not checked.",
+DaemonSet, ReplicaSet, ReplicationController, Argo Rollout or OpenShift DeploymentConfig and \
+its sidecars (init containers with `restartPolicy: Always`), whose readiness also decides \
+whether the pod receives traffic. Ordinary init containers cannot have probes; Jobs, CronJobs \
+and Pods that run to completion (`restartPolicy: Never` or `OnFailure`, Helm hooks) are not \
+checked.",
     why_it_matters: "The two probes answer different questions. Readiness asks *should this pod \
 receive traffic right now?* and a failure takes the pod out of its Service's endpoints until \
 it recovers. Liveness asks *is this process stuck beyond repair?* and a failure restarts the \
@@ -93,7 +98,7 @@ impl Rule for IdenticalProbes {
     }
 
     fn check_object(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(w) = obj.workload() else { return };
+        let Some(w) = obj.judged_pods() else { return };
         for c in w.template.long_running_containers() {
             let (Some(ready), Some(live)) = (&c.readiness_probe, &c.liveness_probe) else {
                 continue;
@@ -106,17 +111,18 @@ impl Rule for IdenticalProbes {
                 continue;
             }
             let t = timing(live);
-            if timing(ready) != t {
+            if behaviour(&timing(ready)) != behaviour(&t) {
                 continue;
             }
-            let [initial, period, timeout, failures] = t;
+            let [_, period, timeout, failures] = t;
+            let gives_up = period.saturating_mul(failures);
             out.push(
                 META.at(obj, live.span,
                     format!(
                         "the livenessProbe of container `{}` is the same check as its readinessProbe \
-                         ({}) with the same timing (every {period}s, timeout {timeout}s, \
-                         failureThreshold {failures}, initialDelaySeconds {initial}): the container \
-                         is restarted at the moment it is taken out of rotation",
+                         ({}) with the same timing once started (gives up after {gives_up}s: \
+                         every {period}s, failureThreshold {failures}; timeout {timeout}s): the \
+                         container is restarted at the moment it is taken out of rotation",
                         c.display_name(),
                         describe(c, &live.handler),
                     ),
@@ -138,9 +144,16 @@ impl Rule for IdenticalProbes {
     }
 }
 
+/// How a started probe behaves: how long it takes to give up (`periodSeconds` ×
+/// `failureThreshold`) and how long it waits for each answer (`timeoutSeconds`).
+pub fn behaviour(t: &[i64; 4]) -> (i64, i64) {
+    let [_, period, timeout, failures] = *t;
+    (period.saturating_mul(failures), timeout)
+}
+
 /// `initialDelaySeconds`, `periodSeconds`, `timeoutSeconds`, `failureThreshold` with
 /// Kubernetes' defaults.
-fn timing(p: &Probe) -> [i64; 4] {
+pub fn timing(p: &Probe) -> [i64; 4] {
     [
         p.initial_delay_seconds.unwrap_or(0),
         p.period_seconds.unwrap_or(10),
@@ -159,7 +172,7 @@ fn host(h: &Option<String>) -> Option<&str> {
     h.as_deref().filter(|h| !h.is_empty())
 }
 
-fn same_check(c: &Container, a: &Handler, b: &Handler) -> bool {
+pub fn same_check(c: &Container, a: &Handler, b: &Handler) -> bool {
     match (a, b) {
         (Handler::Exec { command: x }, Handler::Exec { command: y }) => !x.is_empty() && x == y,
         (
@@ -214,7 +227,7 @@ fn describe_port(c: &Container, p: &Option<IntOrString>) -> String {
     }
 }
 
-fn describe(c: &Container, h: &Handler) -> String {
+pub fn describe(c: &Container, h: &Handler) -> String {
     match h {
         Handler::Exec { command } => {
             let line = command.join(" ");

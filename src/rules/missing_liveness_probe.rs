@@ -10,7 +10,10 @@ pub static META: RuleMeta = RuleMeta {
     what_it_does: "Reports each container of a Pod, Deployment, StatefulSet, DaemonSet, \
 ReplicaSet or ReplicationController that has no `livenessProbe`. Sidecars (init containers \
 with `restartPolicy: Always`) are checked too; ordinary init containers, Jobs and CronJobs are \
-not.",
+not. Neither are Pods that run to completion (`restartPolicy: Never` or `OnFailure`, Helm hooks \
+such as `helm test` pods), which nothing restarts to keep them running; kustomize patches whose \
+containers carry no `image` (the base they are merged into is judged); and a Rollout that runs \
+a referenced Deployment's pod template (the Deployment is judged).",
     why_it_matters: "A process that deadlocks or stops making progress keeps running, and \
 without a liveness probe nothing restarts it: it holds its share of traffic (if its readiness \
 probe still passes) or a replica slot (if it does not) until someone notices. The liveness \
@@ -72,7 +75,7 @@ impl Rule for MissingLivenessProbe {
     }
 
     fn check_object(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(w) = obj.workload() else { return };
+        let Some(w) = obj.judged_pods() else { return };
         for c in w.template.long_running_containers() {
             // Written with the wrong type: `invalid-field-type` says so, not "no probe".
             if c.liveness_probe.is_none() && !c.unreadable.contains(&"livenessProbe") {

@@ -1,18 +1,20 @@
 use crate::rules::support::availability::ReplicaWording;
 use crate::base::diagnostic::{Diagnostic, Severity};
-use crate::model::{Kind, Object};
+use crate::model::{Object, DEPLOYMENT_LIKE_KINDS};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 use crate::yaml::scalar::flow_scalar;
 
 pub static META: RuleMeta = RuleMeta {
     id: "missing-pdb",
     severity: Severity::Warning,
-    summary: "A replicated Deployment or StatefulSet has no PodDisruptionBudget",
-    hook: Hook::Object(Kinds::Only(&[Kind::Deployment, Kind::StatefulSet])),
-    what_it_does: "Reports a Deployment or StatefulSet that runs at least two replicas when no \
-PodDisruptionBudget in its namespace selects the labels of its pod template. The replica count \
-is the effective one: `spec.replicas` (1 when absent), or the `minReplicas` of a \
-HorizontalPodAutoscaler that targets the workload by kind and name. Selectors are matched with \
+    summary: "A replicated Deployment, StatefulSet, Rollout or DeploymentConfig has no PodDisruptionBudget",
+    hook: Hook::Object(Kinds::Only(DEPLOYMENT_LIKE_KINDS)),
+    what_it_does: "Reports a Deployment, StatefulSet, Argo Rollout or OpenShift \
+DeploymentConfig that runs at least two replicas when no PodDisruptionBudget in its namespace \
+selects the labels of its pod template. The replica count is the effective one: \
+`spec.replicas` (1 when absent), or the `minReplicas` of a HorizontalPodAutoscaler (default 1) \
+or the `minReplicaCount` of a KEDA ScaledObject (default 0) that targets the workload by kind \
+and name; `replicas: 0` stays 0, since an autoscaler leaves a target scaled to zero alone. Selectors are matched with \
 `matchLabels` and `matchExpressions`; a `policy/v1` budget with an empty selector `{}` covers \
 every pod of its namespace, a `policy/v1beta1` one covers none. A workload with a single replica \
 is not reported: a budget cannot keep one pod serving through a drain, only block the drain.\n\n\

@@ -11,7 +11,8 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     summary: "Nothing spreads a replicated workload's pods across nodes",
     hook: Hook::Object(Kinds::Only(REPLICATED_KINDS)),
-    what_it_does: "Reports a Deployment, StatefulSet, ReplicaSet or ReplicationController that \
+    what_it_does: "Reports a Deployment, StatefulSet, ReplicaSet, ReplicationController, Argo \
+Rollout or OpenShift DeploymentConfig that \
 runs 2 or more replicas (the effective count: `spec.replicas`, or an autoscaler's \
 `minReplicas`) when its pod template has no podAntiAffinity term (required or preferred) and no \
 topologySpreadConstraint with `topologyKey: kubernetes.io/hostname`. A required podAntiAffinity \
@@ -19,8 +20,12 @@ term on a zone key also counts, since one pod per zone is at most one pod per no
 does a `hostPort` (or a container port with `hostNetwork: true`): two pods that bind the same \
 host port cannot share a node. A term on \
 the right key counts whatever its `labelSelector`; a selector that misses the pod's own labels \
-is reported by `spread-selector-mismatch`. DaemonSets already run one pod per node and are not \
-checked, nor are fragments whose pod template has no containers (kustomize patches).",
+is reported by `spread-selector-mismatch`. A podAntiAffinity term that cannot match the pod's \
+own namespace does not count: one that lists other `namespaces` only, or whose \
+`namespaceSelector` excludes it by `kubernetes.io/metadata.name` (the only namespace label the \
+manifests tell); such a term keeps the pod away from other namespaces' pods, not from its own \
+replicas. DaemonSets already run one pod per node and are not checked, nor are fragments (a \
+kustomize patch whose pod template has no containers, or no container with an `image`).",
     why_it_matters: "Replicas protect against a node failure or a node drain only if they run on \
 different nodes. Without a spreading rule the scheduler may place several replicas, or all of \
 them, on the same node: it prefers the node with the most free resources or the one where the \
@@ -92,10 +97,14 @@ impl Rule for MissingPodAntiAffinity {
             return;
         }
         let t = &w.template;
+        // A term that cannot count the pod's own namespace does not keep its replicas apart.
+        let ns = obj.namespace().unwrap_or("default");
         let key_is = |term: &crate::model::SpreadTerm, keys: &[&str]| {
-            term.topology_key
-                .as_ref()
-                .is_some_and(|k| keys.contains(&k.value.as_str()))
+            term.covers_namespace(ns)
+                && term
+                    .topology_key
+                    .as_ref()
+                    .is_some_and(|k| keys.contains(&k.value.as_str()))
         };
         let per_node = t
             .anti_affinity

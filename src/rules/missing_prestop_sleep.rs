@@ -1,6 +1,7 @@
 use crate::model::Kind;
 use crate::base::diagnostic::{Diagnostic, Severity};
-use crate::model::{Container, ContainerPort, Handler, Object, Spec, LONG_RUNNING_KINDS};
+use crate::model::{Container, Handler, Object, Spec, LONG_RUNNING_KINDS};
+use crate::rules::support::pods::{ports, selecting_service, serves_on_ports};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -22,7 +23,13 @@ sleeps before doing more, such as `[\"sh\", \"-c\", \"sleep 5 && nginx -s quit\"
 `sleep: {seconds: N}` action (Kubernetes 1.30 and later); or an `httpGet` preStop hook, which \
 holds the container for as long as the endpoint takes to answer. A hook that runs something \
 else (`nginx -s quit`, a script file) is not a wait as far as the manifest shows, and is \
-reported. `sleep 0` is not a wait.\n\n\
+reported. `sleep 0` is not a wait, and neither is a script that stops the application before \
+it sleeps (`nginx -s quit; sleep 5`, `kill 1 && sleep 10`): its sleep only delays SIGTERM to an \
+application that has already stopped serving, which is the outage the wait should prevent.\n\n\
+Pods that run to completion (a Pod with `restartPolicy: Never` or `OnFailure`, a Helm hook \
+such as a `helm test` pod) are not judged: no rollout removes them from a load balancer. \
+Neither are kustomize patches whose containers carry no `image` (their base is judged), nor a \
+Rollout that runs a referenced Deployment's pod template (the Deployment is).\n\n\
 Sidecars (init containers with `restartPolicy: Always`) are reported only when they declare \
 ports and no app container of the pod waits: the kubelet stops sidecars after every app \
 container has exited, so a wait in the app container already keeps them serving while the pod \
@@ -101,28 +108,19 @@ impl Rule for MissingPrestopSleep {
     }
 
     fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(w) = obj.workload() else { return };
+        let Some(w) = obj.judged_pods() else { return };
         let t = &w.template;
-        let app_waits = t.containers.iter().any(|c| c.pre_stop_wait.is_some());
+        let app_waits = t.containers.iter().any(waits_first);
         let declares_ports = t.long_running_containers().any(serves_on_ports);
         // Only needed when no port is declared: a Service then reaches an undeclared one.
         let service = if declares_ports || app_waits {
             None
         } else {
-            // The Service written next to the workload names it best.
-            let services = cx.index.services_for(obj);
-            services
-                .iter()
-                .find(|s| s.file == obj.file)
-                .or(services.first())
-                .copied()
+            selecting_service(obj, cx.index)
         };
         for c in t.long_running_containers() {
             // A lifecycle written with the wrong type is `invalid-field-type`'s, not "no preStop".
-            if c.pre_stop_wait.is_some()
-                || (c.is_sidecar && app_waits)
-                || c.unreadable.contains(&"lifecycle")
-            {
+            if waits_first(c) || (c.is_sidecar && app_waits) || c.unreadable.contains(&"lifecycle") {
                 continue;
             }
             let serves = if serves_on_ports(c) {
@@ -137,36 +135,14 @@ impl Rule for MissingPrestopSleep {
     }
 }
 
-/// A port that only the kubelet's probes use, by its name (`healthz`, `health`,
-/// `tcp-health-port`, `livez`, `readyz`): no load balancer sends it requests.
-fn is_health_port(p: &ContainerPort) -> bool {
-    p.name.as_deref().is_some_and(|n| {
-        let n = n.to_ascii_lowercase();
-        n.contains("health") || n == "livez" || n == "readyz"
-    })
-}
-
-/// The container declares a port other than a health-check port.
-fn serves_on_ports(c: &Container) -> bool {
-    c.ports.iter().any(|p| !is_health_port(p))
-}
-
-fn ports(c: &Container) -> String {
-    let shown: Vec<String> = c
-        .ports
-        .iter()
-        .filter(|p| !is_health_port(p))
-        .map(|p| match (p.container_port, &p.name) {
-            (Some(n), _) => n.to_string(),
-            (None, Some(name)) => name.clone(),
-            (None, None) => "?".into(),
-        })
-        .collect();
-    if shown.len() == 1 {
-        format!("port {}", shown.join(""))
-    } else {
-        format!("ports {}", shown.join(", "))
-    }
+/// The container's preStop hook waits before the application stops: it waits, and does not
+/// stop the application first (`nginx -s quit; sleep 5` waits after the fact).
+fn waits_first(c: &Container) -> bool {
+    c.pre_stop_wait.is_some()
+        && !c
+            .pre_stop
+            .as_ref()
+            .is_some_and(|p| p.value.shuts_down_before_wait())
 }
 
 fn finding(obj: &Object, c: &Container, serves: &Serves<'_>) -> Diagnostic {
@@ -183,6 +159,14 @@ fn finding(obj: &Object, c: &Container, serves: &Serves<'_>) -> Diagnostic {
         ),
     };
     let (span, mut hook) = match &c.pre_stop {
+        Some(p) if c.pre_stop_wait.is_some() && p.value.shuts_down_before_wait() => (
+            p.span,
+            format!(
+                "its preStop hook {} stops the application before it sleeps, so the sleep \
+                 only delays SIGTERM to a container that no longer serves",
+                hook_text(&p.value)
+            ),
+        ),
         Some(p) => (
             p.span,
             format!("its preStop hook {} does not sleep", hook_text(&p.value)),

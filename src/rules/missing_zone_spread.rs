@@ -11,15 +11,20 @@ pub static META: RuleMeta = RuleMeta {
     severity: Severity::Warning,
     summary: "Nothing spreads a replicated workload's pods across zones",
     hook: Hook::Object(Kinds::Only(REPLICATED_KINDS)),
-    what_it_does: "Reports a Deployment, StatefulSet, ReplicaSet or ReplicationController that \
+    what_it_does: "Reports a Deployment, StatefulSet, ReplicaSet, ReplicationController, Argo \
+Rollout or OpenShift DeploymentConfig that \
 runs 2 or more replicas (the effective count: `spec.replicas`, or an autoscaler's \
 `minReplicas`) when its pod template has no podAntiAffinity term (required or preferred) and no \
 topologySpreadConstraint with `topologyKey: topology.kubernetes.io/zone` (or the deprecated \
 `failure-domain.beta.kubernetes.io/zone`). A term on `kubernetes.io/hostname` spreads pods over \
 nodes, not zones, and does not count. A term on the zone key counts whatever its \
 `labelSelector`; a selector that misses the pod's own labels is reported by \
-`spread-selector-mismatch`. Nothing is reported when the platform has a single zone \
-(`--zones 1`), nor for fragments whose pod template has no containers (kustomize patches).",
+`spread-selector-mismatch`. A podAntiAffinity term that cannot match the pod's own namespace \
+(it lists other `namespaces` only, or its `namespaceSelector` excludes it by \
+`kubernetes.io/metadata.name`) does not count: it keeps the pods away from other namespaces' \
+pods, not from each other. Nothing is reported when the platform has a single zone \
+(`--zones 1`), nor for fragments (kustomize patches whose pod template has no containers, or \
+no container with an `image`).",
     why_it_matters: "A zone is the unit that fails together: a power or network incident, or a \
 zonal maintenance, takes down every node in it. Pods spread across nodes can still all sit in \
 one zone, and then a zone outage is a full outage however many replicas run. The scheduler's \
@@ -106,14 +111,18 @@ impl Rule for MissingZoneSpread {
             return;
         }
         let t = &w.template;
+        // A term that cannot count the pod's own namespace does not keep its replicas apart.
+        let ns = obj.namespace().unwrap_or("default");
         let spread = t
             .anti_affinity
             .iter()
             .chain(t.topology_spread.iter())
             .any(|term| {
-                term.topology_key
-                    .as_ref()
-                    .is_some_and(|k| ZONE_KEYS.contains(&k.value.as_str()))
+                term.covers_namespace(ns)
+                    && term
+                        .topology_key
+                        .as_ref()
+                        .is_some_and(|k| ZONE_KEYS.contains(&k.value.as_str()))
             });
         if spread {
             return;

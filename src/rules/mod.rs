@@ -27,6 +27,7 @@ registry! {
     hpa_replicas_conflict => HpaReplicasConflict,
     identical_probes => IdenticalProbes,
     invalid_field_type => InvalidFieldType,
+    liveness_stricter_than_readiness => LivenessStricterThanReadiness,
     missing_liveness_probe => MissingLivenessProbe,
     missing_pdb => MissingPdb,
     missing_pod_anti_affinity => MissingPodAntiAffinity,

@@ -25,7 +25,9 @@ When the budget also covers a DaemonSet, Job or CronJob, whose pod count the man
 tell, only the first two cases are reported. Workloads of the same kind, namespace and name \
 are variants of one object (written once per environment directory, say) and count once: as \
 the variant in the budget's own file, else as the largest. Pods covered by two budgets cannot \
-be evicted either; that case is reported once, by `overlapping-pdbs`.\n\n\
+be evicted either; that case is reported once, by `overlapping-pdbs`. A budget without a \
+selector selects no pod at all and blocks nothing: it is `pdb-matches-nothing`'s only. The \
+replicas of a workload scaled by a KEDA ScaledObject are its `minReplicaCount` (default 0).\n\n\
 The rule sees only the manifests of one run: replicas set by a HorizontalPodAutoscaler kept in \
 another repository are invisible to it. Silence it for that one budget with the annotation `kube-contract.io/ignore: pdb-blocks-drain` \
 (and a `kube-contract.io/ignore-reason`), or a comment `# kube-contract: ignore[pdb-blocks-drain] \
@@ -119,6 +121,15 @@ impl Rule for PdbBlocksDrain {
         let Spec::PodDisruptionBudget(pdb) = &obj.spec else {
             return;
         };
+        // A budget without a selector (or a policy/v1beta1 one with `{}`) selects no pod:
+        // `pdb-matches-nothing` reports it, and there is no drain for it to block.
+        let selects_none = match &pdb.selector {
+            None => true,
+            Some(s) => s.value.is_empty() && obj.api_version.value == "policy/v1beta1",
+        };
+        if selects_none {
+            return;
+        }
         let covered: Vec<Covered<'_>> = cx
             .index
             .selected_by(obj)

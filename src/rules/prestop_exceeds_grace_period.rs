@@ -99,7 +99,9 @@ impl Rule for PrestopExceedsGracePeriod {
     }
 
     fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(w) = obj.workload() else { return };
+        let Some(w) = obj.workload().filter(|w| !w.borrowed_template) else {
+            return;
+        };
         let t = &w.template;
         let grace = t.termination_grace_period.as_ref();
         let grace_s = grace.map_or(DEFAULT_GRACE, |g| g.value);

@@ -90,7 +90,9 @@ impl Rule for ProbePortUnknown {
     }
 
     fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(w) = obj.workload() else { return };
+        let Some(w) = obj.workload().filter(|w| !w.borrowed_template) else {
+            return;
+        };
         let all: Vec<&Container> = w
             .template
             .init_containers

@@ -19,12 +19,19 @@ and DaemonSets: `RollingUpdate` or `OnDelete`);\n\
 Deployment's `maxSurge` may exceed 100%);\n\
 - a Deployment whose `maxSurge` and `maxUnavailable` are both 0 (or `0%`): no pod could ever \
 be replaced;\n\
-- `rollingUpdate` parameters on a Deployment of type `Recreate` or a StatefulSet of type \
-`OnDelete`;\n\
+- a `rollingUpdate` on a Deployment of type `Recreate` or a StatefulSet of type `OnDelete`, \
+even an empty `rollingUpdate: {}` or one holding only a `partition` (`ValidateDeploymentStrategy` \
+and `ValidateStatefulSetSpec` reject any non-nil `rollingUpdate` with those types);\n\
 - a StatefulSet `maxUnavailable` of 0, or a negative `partition`;\n\
 - a DaemonSet whose `maxSurge` and `maxUnavailable` are both non-zero (a DaemonSet either \
 surges or removes; `maxUnavailable` defaults to 1, so `maxSurge` needs an explicit \
 `maxUnavailable: 0`) or both zero.\n\n\
+A DaemonSet of type `OnDelete` with a `rollingUpdate` is not reported: \
+`ValidateDaemonSetUpdateStrategy` accepts it without reading the `rollingUpdate` (the \
+parameters are simply unused). Each case follows the API server's validation in \
+`pkg/apis/apps/validation/validation.go` of kubernetes/kubernetes (`ValidateDeploymentStrategy`, \
+`ValidateRollingUpdateDeployment`, `ValidateStatefulSetSpec`, \
+`ValidateDaemonSetUpdateStrategy`, `ValidateRollingUpdateDaemonSet`).\n\n\
 The type defaults are those of the object's apiVersion: `RollingUpdate` for Deployments, \
 `OnDelete` for apps/v1beta1 StatefulSets and extensions/v1beta1 DaemonSets, `RollingUpdate` \
 for the later versions.",
@@ -80,6 +87,7 @@ spec:
         "https://kubernetes.io/docs/concepts/workloads/controllers/deployment/#strategy",
         "https://kubernetes.io/docs/concepts/workloads/controllers/statefulset/#update-strategies",
         "https://kubernetes.io/docs/tasks/manage-daemon/update-daemon-set/",
+        "https://github.com/kubernetes/kubernetes/blob/master/pkg/apis/apps/validation/validation.go",
     ],
 };
 
@@ -150,6 +158,32 @@ impl Rule for RolloutStrategyInvalid {
             }
             return;
         }
+        if ty != rolling {
+            // `ValidateDeploymentStrategy` forbids `rollingUpdate` with `Recreate`, and
+            // `ValidateStatefulSetSpec` with `OnDelete`, whatever it holds (`{}` included);
+            // `ValidateDaemonSetUpdateStrategy` accepts a DaemonSet's with `OnDelete` and
+            // does not look into it.
+            if kind == Kind::DaemonSet {
+                return;
+            }
+            if let Some(span) = s.rolling_update {
+                out.push(
+                    META.at(
+                        obj,
+                        span,
+                        format!(
+                            "rollingUpdate is set but {field} type of {who} is {ty}: the API \
+                             server accepts rollingUpdate only with type {rolling}"
+                        ),
+                    )
+                    .help(format!(
+                        "remove `rollingUpdate`, or use `type: {rolling}` if a rolling update \
+                         is what you want"
+                    )),
+                );
+            }
+            return;
+        }
         let surge = s.max_surge.as_ref();
         let unavailable = s.max_unavailable.as_ref();
         // StatefulSets have no maxSurge (an unknown field); extensions/v1beta1 and
@@ -174,27 +208,6 @@ impl Rule for RolloutStrategyInvalid {
                     .help(help),
                 );
             }
-        }
-        if ty != rolling {
-            // Recreate / OnDelete take no rollingUpdate parameters.
-            if let Some((name, v)) = [("maxSurge", surge), ("maxUnavailable", unavailable)]
-                .into_iter()
-                .find_map(|(n, v)| v.map(|v| (n, v)))
-            {
-                out.push(
-                    META.at(obj, v.span,
-                        format!(
-                            "{name} is set but {field} type of {who} is {ty}: the API server \
-                             accepts rollingUpdate only with type {rolling}"
-                        ),
-                    )
-                    .help(format!(
-                        "remove `rollingUpdate`, or use `type: {rolling}` if a rolling update \
-                         is what you want"
-                    )),
-                );
-            }
-            return;
         }
         if malformed {
             return;

@@ -13,9 +13,12 @@ pub static META: RuleMeta = RuleMeta {
 effective replica count is 1. The effective count is `spec.replicas` (1 when absent), unless a \
 HorizontalPodAutoscaler in the same namespace targets the workload by `scaleTargetRef` kind and \
 name: then it is the autoscaler's `minReplicas` (1 when absent), and the finding points at the \
-autoscaler. A workload with `replicas: 0` is scaled down on purpose and is not reported, and neither is \
-a fragment without `replicas` whose pod template has no containers (a kustomize patch: its \
-base sets the count). DaemonSets, Jobs, CronJobs and bare Pods are not checked.",
+autoscaler. A KEDA ScaledObject counts as such an autoscaler with its `minReplicaCount`, which \
+defaults to 0: a workload KEDA may scale to zero is not a single replica (it scales up from zero \
+on demand, a choice this rule does not second-guess). Argo Rollouts and OpenShift \
+DeploymentConfigs are judged like Deployments. A workload with `replicas: 0` is scaled down on purpose and is not reported, and neither is \
+a fragment without `replicas` whose pod template has no containers, or no container with an \
+`image` (a kustomize patch: its base sets the count). DaemonSets, Jobs, CronJobs and bare Pods are not checked.",
     why_it_matters: "With one pod, every voluntary disruption is downtime: draining the node for \
 an upgrade evicts the only pod, and clients get errors until a replacement is scheduled, pulls \
 its image and passes its readiness probe. A PodDisruptionBudget cannot help, since it can \

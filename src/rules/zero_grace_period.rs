@@ -69,7 +69,9 @@ impl Rule for ZeroGracePeriod {
     }
 
     fn check_object(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(w) = obj.workload() else { return };
+        let Some(w) = obj.workload().filter(|w| !w.borrowed_template) else {
+            return;
+        };
         let Some(grace) = &w.template.termination_grace_period else {
             return;
         };

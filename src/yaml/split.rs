@@ -32,6 +32,10 @@ pub fn split_documents(text: &str) -> Vec<Chunk<'_>> {
         let line_end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
         let bare = text[at..line_end].trim_end_matches(['\n', '\r']);
         let (cut, next) = if is_marker(bare, "---") {
+            // `%YAML` and `%TAG` directives belong to the document their `---` starts.
+            if only_directives(&text[start..at]) {
+                continue;
+            }
             (at, at)
         } else if is_marker(bare, "...") {
             (line_end, line_end)
@@ -64,6 +68,21 @@ fn marker_lines(text: &str) -> impl Iterator<Item = usize> + '_ {
             .map(|i| i + 1)
             .filter(move |&i| starts_marker(i)),
     )
+}
+
+/// Whether `text` holds directives (`%YAML 1.2`, `%TAG ! tag:…`) and nothing else but
+/// comments and blank lines: the prologue of the document that follows.
+fn only_directives(text: &str) -> bool {
+    let mut directive = false;
+    for line in text.lines() {
+        let t = line.trim();
+        if line.starts_with('%') {
+            directive = true;
+        } else if !(t.is_empty() || t.starts_with('#') || t == "...") {
+            return false;
+        }
+    }
+    directive
 }
 
 fn count_newlines(bytes: &[u8]) -> u32 {
@@ -115,6 +134,16 @@ mod tests {
         assert_eq!(c[1].template, Some("c/templates/x.yaml"));
         assert_eq!(c[0].template, None);
         assert!(c[2].text.contains("---x"));
+    }
+
+    #[test]
+    fn directives_stay_with_the_document_they_precede() {
+        let s = "%YAML 1.2\n%TAG !e! tag:example.com,2000:\n---\na: 1\n...\n%YAML 1.2\n---\nb: 2\n";
+        let c = split_documents(s);
+        let firsts: Vec<_> = c.iter().map(|c| c.first_line).collect();
+        assert_eq!(firsts, vec![1, 6]);
+        assert!(c[0].text.starts_with("%YAML") && c[0].text.contains("a: 1"));
+        assert!(c[1].text.starts_with("%YAML") && c[1].text.contains("b: 2"));
     }
 
     #[test]

@@ -54,7 +54,8 @@ pub trait ReplicaWording {
     /// target kind and name whose count that HPA decides, even when several files define that
     /// workload (overlays, environment directories).
     fn reported_for(&self, obj: &Object, index: &Index) -> bool;
-    /// The field to write the count in: `minReplicas` or `replicas`.
+    /// The field to write the count in: `minReplicas` (a ScaledObject's `minReplicaCount`)
+    /// or `replicas`.
     fn field(&self) -> &'static str;
     /// A finding at the field that decides the count: the HPA's `minReplicas` (on the HPA,
     /// with the workload as related location), the workload's `replicas` value, or, when
@@ -67,13 +68,18 @@ impl ReplicaWording for Replicas<'_> {
         match (self.hpa, self.replicas) {
             (Some((h, spec)), _) => match &spec.min_replicas {
                 Some(m) => format!(
-                    "minReplicas {} of HorizontalPodAutoscaler {}",
+                    "{} {} of {} {}",
+                    self.field(),
                     m.value,
+                    h.kind_name.value,
                     h.display_name()
                 ),
                 None => format!(
-                    "HorizontalPodAutoscaler {} sets no minReplicas, default 1",
-                    h.display_name()
+                    "{} {} sets no {}, default {}",
+                    h.kind_name.value,
+                    h.display_name(),
+                    self.field(),
+                    spec.min_default
                 ),
             },
             (None, Some(r)) => format!("spec.replicas {}", r.value),
@@ -89,15 +95,16 @@ impl ReplicaWording for Replicas<'_> {
         let span = self.origin_span();
         if let Some((h, spec)) = self.hpa {
             let how = if spec.min_replicas.is_some() {
-                "minReplicas"
+                self.field().to_string()
             } else {
-                "minReplicas defaults to 1"
+                format!("{} defaults to {}", self.field(), spec.min_default)
             };
             return ReplicasOrigin {
                 file: h.file,
                 span,
                 text: format!(
-                    "HorizontalPodAutoscaler {} scales {what} down to {n} {plural} ({how})",
+                    "{} {} scales {what} down to {n} {plural} ({how})",
+                    h.kind_name.value,
                     h.display_name()
                 ),
             };
@@ -131,10 +138,10 @@ impl ReplicaWording for Replicas<'_> {
     }
 
     fn field(&self) -> &'static str {
-        if self.hpa.is_some() {
-            "minReplicas"
-        } else {
-            "replicas"
+        match self.hpa {
+            Some((h, _)) if h.kind == Kind::ScaledObject => "minReplicaCount",
+            Some(_) => "minReplicas",
+            None => "replicas",
         }
     }
 

@@ -2,4 +2,5 @@
 //! files directly under `src/rules/`).
 
 pub mod availability;
+pub mod pods;
 pub mod schema;
