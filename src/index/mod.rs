@@ -656,9 +656,18 @@ impl Index {
             .flat_map(move |name| self.same_identity(ns, &fragment.kind_name.value, name))
             .filter(move |o| {
                 o.id != fragment.id
-                    && self.linked(fragment.file, o.file)
+                    && self.patches(fragment.file, o.file)
                     && o.workload().is_some_and(|w| !w.is_fragment())
             })
+    }
+
+    /// Whether a fragment in file `patch` may be a patch of a base in file `base`: the same
+    /// file, or files of one kustomize application (a kustomization that names both, through
+    /// its resources, bases, components or patches). Two loose files that happen to hold
+    /// objects of one name are not a patch and its base (a linter's test fixtures side by side).
+    pub fn patches(&self, patch: FileId, base: FileId) -> bool {
+        let apps = |f: FileId| self.file_apps.get(f as usize).map_or(&[][..], |a| &a[..]);
+        patch == base || apps(patch).iter().any(|i| apps(base).contains(i))
     }
 
     pub fn workloads_in(&self, namespace: &str) -> &[ObjectId] {
@@ -999,5 +1008,39 @@ mod hpa_binding_tests {
             .find(|o| o.workload().is_some())
             .expect("workload");
         assert_eq!(ix.effective_replicas(w).map(|r| r.count), Some(6));
+    }
+
+    /// A patch that only raises `replicas` (no template, no image) and a base of its name.
+    const PATCH: &str =
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: frontend}\nspec: {replicas: 4}\n";
+
+    #[test]
+    fn a_patch_has_a_base_only_within_its_file_or_kustomization() {
+        let base_of = |apps: [&[u32]; 2]| {
+            let files = [
+                FileInfo {
+                    path: "overlay/patch.yaml",
+                    apps: apps[0],
+                },
+                FileInfo {
+                    path: "base/frontend.yaml",
+                    apps: apps[1],
+                },
+            ];
+            let ix = Index::build_with_files(objects(&[PATCH, DEPLOY]), &files);
+            let patch = ix.objects().first().expect("patch");
+            ix.bases_of(patch).count()
+        };
+        // Loose files side by side (two test fixtures that share a name): no base.
+        assert_eq!(base_of([&[], &[]]), 0);
+        // An overlay whose kustomization names the base's directory: the base.
+        assert_eq!(base_of([&[1], &[0, 1]]), 1);
+        // Two unrelated applications: no base.
+        assert_eq!(base_of([&[1], &[0]]), 0);
+        // In one file: the base.
+        let one = format!("{PATCH}---\n{DEPLOY}");
+        let ix = Index::build_with_paths(objects(&[&one]), &["all.yaml"]);
+        let patch = ix.objects().first().expect("patch");
+        assert_eq!(ix.bases_of(patch).count(), 1);
     }
 }
