@@ -1,6 +1,7 @@
 //! The YAML reader: the one module that knows the parser crate, so that a faster reader can
 //! replace it without touching the model or the rules.
 
+pub mod merge;
 pub mod scalar;
 pub mod split;
 pub mod tree;
