@@ -1,7 +1,9 @@
 //! The command line: `lint`, `rules`, `explain <id>`.
 
+pub mod fuzzing;
+
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -373,19 +375,14 @@ fn lint(args: LintArgs) -> i32 {
             return EXIT_INCOMPLETE;
         }
     };
+    // Standard input is read here, once, and decoded by the engine like a file, so that
+    // malformed bytes are the same located finding whichever path they came by.
     for input in inputs.iter_mut().filter(|i| i.path.is_none()) {
-        let mut bytes = Vec::new();
-        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-            eprintln!("error: cannot read standard input: {e}");
-            return EXIT_INCOMPLETE;
-        }
-        match io::decode(bytes, &input.display) {
-            Ok(text) => input.stdin = Some(text),
-            Err((_, message)) => {
-                eprintln!("error: {message}");
-                return EXIT_INCOMPLETE;
-            }
-        }
+        let display = input.display.clone();
+        input.stdin = Some(source::regular_file::read_bounded(
+            std::io::stdin().lock(),
+            &display,
+        ));
     }
     let report = engine::run(inputs, &settings);
     let cwd = std::env::current_dir().ok();

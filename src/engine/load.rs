@@ -8,11 +8,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::base::diagnostic::{Diagnostic, FileId};
-use crate::base::io::{decode, describe_io};
+use crate::base::io::decode;
 use crate::base::span::Pos;
 use crate::model::{self, Extracted, Object};
 use crate::rule::settings::Settings;
 use crate::rule::{Document, Rule};
+use crate::source::regular_file;
 use crate::source::Input;
 use crate::suppress::{self, Suppression};
 use crate::yaml::{self, ParseError};
@@ -41,21 +42,23 @@ const START: Pos = Pos { line: 1, column: 1 };
 /// Files at least this large have their documents parsed in parallel.
 const PARALLEL_DOCUMENTS_BYTES: usize = 256 * 1024;
 
-/// The text of an input: standard input as read, a file read and decoded, without a byte
-/// order mark. A file that cannot be read or is not text is the error that says so, at its
-/// position.
+/// The text of an input: standard input or a regular file, decoded the same way, without a
+/// byte order mark. An input that cannot be read (missing, unreadable, a directory, a symbolic
+/// link loop, a FIFO or a device, too large) or is not text is the error that says so, at its
+/// position, so every input path gives the same `parse-error` finding.
 pub fn read(input: &Input) -> Result<String, ParseError> {
-    let mut text = match (&input.stdin, &input.path) {
-        (Some(text), _) => text.clone(),
-        (None, None) => String::new(),
-        (None, Some(path)) => {
-            let bytes = std::fs::read(path).map_err(|e| ParseError {
-                pos: START,
-                message: format!("cannot read {}: {}", input.display, describe_io(&e)),
-            })?;
-            decode(bytes, &input.display).map_err(|(pos, message)| ParseError { pos, message })?
-        }
+    let at_start = |message: String| ParseError {
+        pos: START,
+        message,
     };
+    let bytes = match (&input.stdin, &input.path) {
+        (Some(Ok(bytes)), _) => bytes.clone(),
+        (Some(Err(e)), _) => return Err(at_start(e.clone())),
+        (None, None) => Vec::new(),
+        (None, Some(path)) => regular_file::read(path, &input.display).map_err(at_start)?,
+    };
+    let mut text =
+        decode(bytes, &input.display).map_err(|(pos, message)| ParseError { pos, message })?;
     // Positions are counted after a byte order mark.
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
