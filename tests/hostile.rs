@@ -61,3 +61,67 @@ fn merge_fan_out_in_a_list() {
 fn merge_fan_out_through_sequences_of_mappings() {
     assert_fans_out("merge-fan-out-sequences.yaml", 8, 52);
 }
+
+/// Integers in a text.
+fn integers(text: &str) -> Vec<&str> {
+    let re = regex::Regex::new(r"-?\d+").expect("valid");
+    re.find_iter(text).map(|m| m.as_str()).collect()
+}
+
+/// i64::MAX, i64::MIN, numbers past i64, u32 and i32, and a huge float in every integer field
+/// of a Deployment, its budgets, autoscaler and Service, linted with every rule under several
+/// zone counts. Tests run with overflow checks, so an unchecked operation panics here; and no
+/// message may show a number it computed that is negative or absurd (numbers written in the
+/// input may be echoed).
+#[test]
+fn extreme_integers_in_every_field_with_every_rule() {
+    let path = common::root().join("testdata/inputs/hostile/extreme-integers.yaml");
+    let text = std::fs::read_to_string(&path).expect("fixture");
+    let written: std::collections::HashSet<&str> = integers(&text).into_iter().collect();
+    for zones in [1, 2, 3, 5, u32::MAX] {
+        let settings = Settings {
+            zones,
+            ..Settings::default()
+        };
+        let report = common::lint(std::slice::from_ref(&path), &settings);
+        assert!(report.objects >= 20, "{} objects", report.objects);
+        for d in &report.diagnostics {
+            let texts = [Some(d.message.as_str()), d.help.as_deref()];
+            for n in texts.into_iter().flatten().flat_map(integers) {
+                let sane = n.parse::<i64>().is_ok_and(|v| (0..=1 << 53).contains(&v));
+                assert!(
+                    sane || written.contains(n),
+                    "zones {zones}: {} computed {n}: {} / {:?}",
+                    d.rule,
+                    d.message,
+                    d.help
+                );
+            }
+        }
+        let issue = |rule: &str| {
+            report
+                .diagnostics
+                .iter()
+                .filter(|d| {
+                    d.rule == rule
+                        && d.object
+                            .as_ref()
+                            .is_some_and(|o| o.name.as_deref() == Some("issue-replicas"))
+                })
+                .map(|d| d.message.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(issue("replicas-not-zone-multiple"), Vec::<String>::new());
+        let prestop = issue("prestop-exceeds-grace-period");
+        assert!(
+            prestop.iter().all(|m| !m.contains("leaves")),
+            "a negative sleep leaves nothing: {prestop:?}"
+        );
+        assert!(
+            prestop
+                .iter()
+                .any(|m| m.contains("`forever`") && m.contains("infinity")),
+            "{prestop:?}"
+        );
+    }
+}

@@ -110,6 +110,10 @@ impl Rule for IdenticalProbes {
                 continue;
             }
             let [initial, period, timeout, failures] = t;
+            // int32 fields the API server refuses outside 0..=i32::MAX: nothing to advise.
+            if t.iter().any(|v| !(0..=i64::from(i32::MAX)).contains(v)) {
+                continue;
+            }
             out.push(
                 META.at(obj, live.span,
                     format!(
@@ -126,7 +130,7 @@ impl Rule for IdenticalProbes {
                      container first stops receiving traffic, e.g. `failureThreshold: {}` in the \
                      livenessProbe, or point it at an endpoint that only checks that the process is \
                      alive",
-                    failures.saturating_mul(2).max(6)
+                    failures.saturating_mul(2).clamp(6, i64::from(i32::MAX))
                 ))
                 .related(
                     obj.file,

@@ -76,18 +76,25 @@ impl Rule for ReplicasNotZoneMultiple {
             return;
         };
         let n = count.n;
+        // Replica counts are int32: the API server refuses more, so there is nothing to round.
+        if n > i64::from(i32::MAX) {
+            return;
+        }
         if n < 2 || n % zones == 0 || !count.reported_for(obj, cx.index) {
             return;
         }
+        // Checked: a count near i64::MAX has no multiple above it to advise.
         let lower = n / zones * zones;
-        let upper = lower + zones;
+        let Some(upper) = lower.checked_add(zones) else {
+            return;
+        };
         let choices = if lower >= 2 {
             format!("{lower} or {upper}")
         } else {
             format!("{upper}")
         };
         // The busiest zone runs the rounded-up share.
-        let busiest = (n + zones - 1) / zones;
+        let busiest = n / zones + i64::from(n % zones != 0);
         let d = count
             .diag(
                 obj,
