@@ -5,4 +5,5 @@ pub mod diagnostic;
 pub mod fuzzy;
 pub mod io;
 pub mod kube_version;
+pub mod regular_file;
 pub mod span;

@@ -1,6 +1,7 @@
 //! The command line: `lint`, `rules`, `explain <id>`.
 
 pub mod fuzzing;
+mod problems;
 
 use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
@@ -278,8 +279,8 @@ fn discovered_name(cwd: &Path, path: &Path) -> String {
 }
 
 /// The configuration of a run: `--no-config`, `--config PATH`, or the file discovered from the
-/// current directory. `Err` is the text to print (exit code 2).
-fn load_config(args: &LintArgs) -> Result<Config, String> {
+/// current directory. `Err` is the file, as an input of the report, and its mistakes.
+fn load_config(args: &LintArgs) -> Result<Config, (source::Input, Vec<config::ConfigError>)> {
     if args.no_config {
         return Ok(Config::default());
     }
@@ -298,7 +299,14 @@ fn load_config(args: &LintArgs) -> Result<Config, String> {
             }
         }
     };
-    Config::load(&path, &display).map_err(|errors| config::render_errors(&errors))
+    Config::load(&path, &display).map_err(|errors| {
+        let input = source::Input {
+            display,
+            path: Some(path),
+            stdin: None,
+        };
+        (input, errors)
+    })
 }
 
 /// Settings from the configuration file, then the flags, which win. The second value is
@@ -344,18 +352,31 @@ fn resolve(args: &LintArgs, config: &Config) -> Result<(Settings, bool), String>
 fn lint(args: LintArgs) -> i32 {
     let config = match load_config(&args) {
         Ok(c) => c,
-        Err(text) => {
-            eprint!("{text}");
-            return EXIT_INCOMPLETE;
+        // The configuration's mistakes are the report, in the chosen format (exit code 2):
+        // nothing is linted with settings the file did not mean.
+        Err((input, errors)) => {
+            let report = problems::config_report(input, &errors);
+            return match write_report(&args, &report) {
+                Ok(()) => EXIT_INCOMPLETE,
+                Err(code) => code,
+            };
         }
     };
-    let (settings, never) = match resolve(&args, &config) {
+    let (mut settings, never) = match resolve(&args, &config) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
             return EXIT_INCOMPLETE;
         }
     };
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if let Some(capped) = cap_jobs(settings.jobs, cores) {
+        eprintln!(
+            "note: -j {} capped at {capped} worker threads ({JOBS_PER_CORE} per core, {cores} cores)",
+            settings.jobs
+        );
+        settings.jobs = capped;
+    }
     let filters =
         Filters::new(&args.include, &args.exclude).and_then(|f| match config.base_dir() {
             Some(dir) => f.with_config(dir, &config.include, &config.exclude),
@@ -379,25 +400,35 @@ fn lint(args: LintArgs) -> i32 {
     // malformed bytes are the same located finding whichever path they came by.
     for input in inputs.iter_mut().filter(|i| i.path.is_none()) {
         let display = input.display.clone();
-        input.stdin = Some(source::regular_file::read_bounded(
+        input.stdin = Some(crate::base::regular_file::read_bounded(
             std::io::stdin().lock(),
             &display,
         ));
     }
     let report = engine::run(inputs, &settings);
+    match write_report(&args, &report) {
+        Ok(()) => exit_code(&report, &settings, never),
+        Err(code) => code,
+    }
+}
+
+/// Renders the report in the chosen format and writes it to `--output-file` or standard
+/// output. A failed write (a full disk, `>/dev/full`, a closed pipe) is exit code 2, said on
+/// standard error since the report itself could not be written.
+fn write_report(args: &LintArgs, report: &Report) -> Result<(), i32> {
     let cwd = std::env::current_dir().ok();
     let cwd = cwd.as_deref();
     let text = match args.format {
-        Format::Json => output::json::render(&report),
-        Format::Sarif => output::sarif::render(&report, &output::sarif::Options { cwd }),
+        Format::Json => output::json::render(report),
+        Format::Sarif => output::sarif::render(report, &output::sarif::Options { cwd }),
         Format::Github => output::github::render(
-            &report,
+            report,
             &output::github::Options {
                 cwd,
                 quiet: args.quiet,
             },
         ),
-        Format::Junit => output::junit::render(&report),
+        Format::Junit => output::junit::render(report),
         Format::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -409,7 +440,7 @@ fn lint(args: LintArgs) -> i32 {
                 }
             };
             output::human::render(
-                &report,
+                report,
                 &output::human::Options {
                     color,
                     width: 100,
@@ -419,20 +450,35 @@ fn lint(args: LintArgs) -> i32 {
             )
         }
     };
-    match &args.output_file {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, text.as_bytes()) {
-                eprintln!(
-                    "error: cannot write {}: {}",
-                    path.display(),
-                    io::describe_io(&e)
-                );
-                return EXIT_INCOMPLETE;
-            }
+    let written = match &args.output_file {
+        Some(path) => std::fs::write(path, text.as_bytes())
+            .map_err(|e| format!("cannot write {}: {}", path.display(), io::describe_io(&e))),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .map_err(|e| {
+                    format!(
+                        "cannot write the report to standard output: {}",
+                        io::describe_io(&e)
+                    )
+                })
         }
-        None => print_out(&text),
-    }
-    exit_code(&report, &settings, never)
+    };
+    written.map_err(|e| {
+        eprintln!("error: {e}");
+        EXIT_INCOMPLETE
+    })
+}
+
+/// Worker threads per core `-j` may ask for: more only adds threads that wait.
+const JOBS_PER_CORE: usize = 4;
+
+/// The thread count `-j` is lowered to, when it asks for more than [`JOBS_PER_CORE`] per core.
+fn cap_jobs(jobs: usize, cores: usize) -> Option<usize> {
+    let max = cores.max(1).saturating_mul(JOBS_PER_CORE);
+    (jobs > max).then_some(max)
 }
 
 pub fn exit_code(report: &Report, settings: &Settings, never: bool) -> i32 {
@@ -561,6 +607,15 @@ mod tests {
             discovered_name(cwd, Path::new("/repo/.kube-contract.yaml")),
             "../../.kube-contract.yaml"
         );
+    }
+
+    #[test]
+    fn jobs_are_capped_at_four_per_core() {
+        assert_eq!(cap_jobs(0, 2), None, "0 is one per core");
+        assert_eq!(cap_jobs(8, 2), None);
+        assert_eq!(cap_jobs(9, 2), Some(8));
+        assert_eq!(cap_jobs(100_000, 16), Some(64));
+        assert_eq!(cap_jobs(usize::MAX, 0), Some(4));
     }
 
     #[test]

@@ -9,11 +9,11 @@ use rayon::prelude::*;
 
 use crate::base::diagnostic::{Diagnostic, FileId};
 use crate::base::io::decode;
+use crate::base::regular_file;
 use crate::base::span::Pos;
 use crate::model::{self, Extracted, Object};
 use crate::rule::settings::Settings;
 use crate::rule::{Document, Rule};
-use crate::source::regular_file;
 use crate::source::Input;
 use crate::suppress::{self, Suppression};
 use crate::yaml::{self, ParseError};

@@ -6,8 +6,6 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use crate::base::io;
 
-pub mod regular_file;
-
 /// One input of a run.
 #[derive(Debug, Clone)]
 pub struct Input {

@@ -59,9 +59,15 @@ pub fn read(path: &Path, display: &str) -> Result<Vec<u8>, String> {
                 return Err(format!("cannot read directory {display}: {}", describe(&e)));
             }
         }
+        // `<(cmd)` names a pipe: its output can come by standard input instead.
+        let hint = if what.starts_with("a FIFO") {
+            "; pipe it to `kube-contract lint -` instead"
+        } else {
+            ""
+        };
         return Err(format!(
             "{display} is {what}, not a regular file: skipped (only regular files and \
-             standard input are read)"
+             standard input are read{hint})"
         ));
     }
     if meta.len() > MAX_FILE_BYTES {
