@@ -125,3 +125,44 @@ fn extreme_integers_in_every_field_with_every_rule() {
         );
     }
 }
+
+/// Lines ended by a lone `\r` (old Mac style) count as lines for the YAML reader; the human
+/// format shows the same positions as JSON, on lines of the file, with their source.
+#[test]
+fn cr_only_line_breaks_keep_human_positions_in_the_file() {
+    let text = "apiVersion: apps/v1\rkind: Deployment\rmetadata:\r  name: web\rspec:\r  \
+                replicas: 3\r  selector: {matchLabels: {app: web}}\r  template:\r    \
+                metadata: {labels: {app: web}}\r    spec:\r      containers:\r      - name: \
+                web\r        image: nginx:1\r";
+    let lines = text.matches('\r').count() as u32;
+    let report = common::lint_text("cr.yaml", text, &Settings::default());
+    assert!(report.objects == 1 && !report.diagnostics.is_empty());
+    let human = kube_contract::output::human::render(
+        &report,
+        &kube_contract::output::human::Options {
+            color: false,
+            width: 100,
+            quiet: true,
+            show_suppressed: false,
+        },
+    );
+    let re = regex::Regex::new(r"\[cr\.yaml:(\d+):(\d+)\]").expect("valid");
+    let shown: Vec<(u32, u32)> = re
+        .captures_iter(&human)
+        .map(|c| (c[1].parse().unwrap_or(0), c[2].parse().unwrap_or(0)))
+        .collect();
+    let expected: Vec<(u32, u32)> = report
+        .diagnostics
+        .iter()
+        .map(|d| (d.span.start.line, d.span.start.column))
+        .collect();
+    assert_eq!(shown, expected, "{human}");
+    assert!(
+        shown.iter().all(|&(l, _)| (1..=lines).contains(&l)),
+        "{human}"
+    );
+    assert!(
+        human.contains(" 6 │   replicas: 3"),
+        "the source line is shown: {human}"
+    );
+}
