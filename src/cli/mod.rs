@@ -418,17 +418,42 @@ fn lint(args: LintArgs) -> i32 {
 fn write_report(args: &LintArgs, report: &Report) -> Result<(), i32> {
     let cwd = std::env::current_dir().ok();
     let cwd = cwd.as_deref();
-    let text = match args.format {
-        Format::Json => output::json::render(report),
-        Format::Sarif => output::sarif::render(report, &output::sarif::Options { cwd }),
-        Format::Github => output::github::render(
-            report,
-            &output::github::Options {
-                cwd,
-                quiet: args.quiet,
-            },
+    let (mut sink, target): (Box<dyn Write>, String) = match &args.output_file {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => (
+                Box::new(std::io::BufWriter::new(f)),
+                path.display().to_string(),
+            ),
+            Err(e) => {
+                eprintln!(
+                    "error: cannot write {}: {}",
+                    path.display(),
+                    io::describe_io(&e)
+                );
+                return Err(EXIT_INCOMPLETE);
+            }
+        },
+        None => (
+            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            "the report to standard output".into(),
         ),
-        Format::Junit => output::junit::render(report),
+    };
+    // JSON and SARIF are written as they are serialised, a finding at a time; the other
+    // formats are rendered whole first.
+    let written = match args.format {
+        Format::Json => output::json::write(report, &mut sink),
+        Format::Sarif => output::sarif::write(report, &output::sarif::Options { cwd }, &mut sink),
+        Format::Github => sink.write_all(
+            output::github::render(
+                report,
+                &output::github::Options {
+                    cwd,
+                    quiet: args.quiet,
+                },
+            )
+            .as_bytes(),
+        ),
+        Format::Junit => sink.write_all(output::junit::render(report).as_bytes()),
         Format::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -439,7 +464,7 @@ fn write_report(args: &LintArgs, report: &Report) -> Result<(), i32> {
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
-            output::human::render(
+            let text = output::human::render(
                 report,
                 &output::human::Options {
                     color,
@@ -447,27 +472,12 @@ fn write_report(args: &LintArgs, report: &Report) -> Result<(), i32> {
                     quiet: args.quiet,
                     show_suppressed: args.show_suppressed,
                 },
-            )
+            );
+            sink.write_all(text.as_bytes())
         }
     };
-    let written = match &args.output_file {
-        Some(path) => std::fs::write(path, text.as_bytes())
-            .map_err(|e| format!("cannot write {}: {}", path.display(), io::describe_io(&e))),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-                .map_err(|e| {
-                    format!(
-                        "cannot write the report to standard output: {}",
-                        io::describe_io(&e)
-                    )
-                })
-        }
-    };
-    written.map_err(|e| {
-        eprintln!("error: {e}");
+    written.and_then(|()| sink.flush()).map_err(|e| {
+        eprintln!("error: cannot write {target}: {}", io::describe_io(&e));
         EXIT_INCOMPLETE
     })
 }
