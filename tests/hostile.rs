@@ -166,3 +166,49 @@ fn cr_only_line_breaks_keep_human_positions_in_the_file() {
         "the source line is shown: {human}"
     );
 }
+
+/// The bounds of the reader (README, "Resource bounds"): a document over 64 MiB and the
+/// documents of a file past the millionth are one located finding each, not an out-of-memory;
+/// the rest is read.
+#[test]
+fn documents_over_the_bounds_are_findings() {
+    use kube_contract::yaml::{MAX_DOCUMENTS, MAX_DOCUMENT_BYTES};
+    let mut big = String::from("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: big}\ndata:\n");
+    while big.len() <= MAX_DOCUMENT_BYTES {
+        big.push_str(
+            "  k: vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv\n",
+        );
+    }
+    let text = format!("a: 1\n---\n{big}");
+    let report = common::lint_text("big.yaml", &text, &Settings::default());
+    let errors: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "parse-error")
+        .map(|d| (d.span.start.line, d.message.as_str()))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, 2);
+    assert!(errors[0]
+        .1
+        .contains("larger than the 67108864 bytes (64 MiB)"));
+    drop(report);
+
+    let many = "---\nx\n".repeat(MAX_DOCUMENTS + 2);
+    let report = common::lint_text("many.yaml", &many, &Settings::default());
+    let errors: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "parse-error")
+        .map(|d| (d.span.start.line, d.message.clone()))
+        .collect();
+    let first_unread = 2 * MAX_DOCUMENTS as u32 + 1;
+    assert_eq!(
+        errors,
+        vec![(
+            first_unread,
+            "this file has more than 1000000 documents: the 2 from here on are not read".into()
+        )]
+    );
+    assert_eq!(report.skipped, MAX_DOCUMENTS, "the first million are read");
+}

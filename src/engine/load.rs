@@ -94,7 +94,34 @@ pub fn load(
         }
     };
     let json = input.is_json();
-    let chunks = yaml::chunks(text, json);
+    let mut chunks = yaml::chunks(text, json);
+    if chunks.len() > yaml::MAX_DOCUMENTS {
+        // The documents past the limit are one finding, at the first of them.
+        let first = chunks[yaml::MAX_DOCUMENTS].first_line;
+        let count = chunks.len() - yaml::MAX_DOCUMENTS;
+        chunks.truncate(yaml::MAX_DOCUMENTS);
+        let error = ParseError {
+            pos: Pos {
+                line: first,
+                column: 1,
+            },
+            message: format!(
+                "this file has more than {} documents: the {count} from here on are not read",
+                yaml::MAX_DOCUMENTS
+            ),
+        };
+        let extracted = Extracted::default();
+        let doc = Document {
+            file,
+            template: None,
+            tree: Err(&error),
+            whole_file: true,
+            extracted: &extracted,
+        };
+        for rule in document_rules {
+            rule.check_document(&doc, &mut out.diagnostics);
+        }
+    }
     if text.len() >= PARALLEL_DOCUMENTS_BYTES && chunks.len() > 1 {
         // A large stream (an operator's install bundle, a rendered chart): its documents are
         // parsed in parallel too, and their results joined in document order.
