@@ -68,7 +68,9 @@ fn main() {
         findings as f64 / json_secs
     );
     if findings >= 8_000 && human_secs >= 1.0 {
-        eprintln!("findings: human output of {findings} findings took {human_secs:.2} s (over 1 s)");
+        eprintln!(
+            "findings: human output of {findings} findings took {human_secs:.2} s (over 1 s)"
+        );
         std::process::exit(1);
     }
 }
