@@ -54,10 +54,14 @@ fn exit_codes() {
     assert_eq!(only_errors.status.code(), Some(0));
     let broken = run(&["lint", "testdata/inputs/broken-middle.yaml"]);
     assert_eq!(broken.status.code(), Some(2));
+    // A missing path is a finding in the report (exit code 2), not a line on stderr.
     let missing = run(&["lint", "testdata/no-such-dir"]);
     assert_eq!(missing.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&missing.stderr);
-    assert!(err.contains("testdata/no-such-dir"), "{err}");
+    let out = stdout(&missing);
+    assert!(
+        out.contains("cannot read testdata/no-such-dir: no such file or directory"),
+        "{out}"
+    );
     let bad_rule = run(&["lint", "--select", "no-such-rule", "testdata/inputs"]);
     assert_eq!(bad_rule.status.code(), Some(2));
     let bad_flag = run(&["lint", "--format", "xml"]);

@@ -5,5 +5,6 @@ pub mod diagnostic;
 pub mod fuzzy;
 pub mod io;
 pub mod kube_version;
+pub mod regular_file;
 pub mod releases;
 pub mod span;

@@ -1,7 +1,10 @@
 //! The command line: `lint`, `rules`, `explain <id>`.
 
+pub mod fuzzing;
+mod problems;
+
 use std::collections::BTreeSet;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -13,7 +16,7 @@ use crate::engine::{self, Report};
 use crate::output;
 use crate::rule::settings::{FailOn, Settings};
 use crate::rules::{self, unknown_rule};
-use crate::source::scope::{self, ConfigChoice};
+use crate::source::scope::{self, ConfigChoice, ScopeError};
 
 /// Exit codes.
 pub const EXIT_CLEAN: i32 = 0;
@@ -319,12 +322,17 @@ fn lint(args: LintArgs) -> i32 {
     };
     let scope = match scope::resolve(&request) {
         Ok(s) => s,
+        // The configuration's mistakes are the report, in the chosen format (exit code 2):
+        // nothing is linted with settings the files did not mean.
+        Err(ScopeError::Config(failed)) => {
+            let report = problems::config_report(failed);
+            return match write_report(&args, &report) {
+                Ok(()) => EXIT_INCOMPLETE,
+                Err(code) => code,
+            };
+        }
         Err(e) => {
-            let text = e.to_string();
-            eprint!("{text}");
-            if !text.ends_with('\n') {
-                eprintln!();
-            }
+            eprintln!("{e}");
             return EXIT_INCOMPLETE;
         }
     };
@@ -340,20 +348,25 @@ fn lint(args: LintArgs) -> i32 {
             }
         }
     }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if let Some(capped) = all_settings.first().and_then(|s| cap_jobs(s.jobs, cores)) {
+        eprintln!(
+            "note: -j {} capped at {capped} worker threads ({JOBS_PER_CORE} per core, {cores} cores)",
+            args.jobs
+        );
+        for s in &mut all_settings {
+            s.jobs = capped;
+        }
+    }
     let mut inputs = scope.inputs;
+    // Standard input is read here, once, and decoded by the engine like a file, so that
+    // malformed bytes are the same located finding whichever path they came by.
     for input in inputs.iter_mut().filter(|i| i.path.is_none()) {
-        let mut bytes = Vec::new();
-        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-            eprintln!("error: cannot read standard input: {e}");
-            return EXIT_INCOMPLETE;
-        }
-        match io::decode(bytes, &input.display) {
-            Ok(text) => input.stdin = Some(text),
-            Err((_, message)) => {
-                eprintln!("error: {message}");
-                return EXIT_INCOMPLETE;
-            }
-        }
+        let display = input.display.clone();
+        input.stdin = Some(crate::base::regular_file::read_bounded(
+            std::io::stdin().lock(),
+            &display,
+        ));
     }
     // The run's own settings: those of the named files' configuration (fail-on, threads).
     let run_settings = inputs
@@ -383,19 +396,54 @@ fn lint(args: LintArgs) -> i32 {
         .as_deref()
         .map(|r| scope::display_relative(r, &io::absolute(&cwd)));
     let settings = run_settings;
+    match write_report(&args, &report) {
+        Ok(()) => exit_code(&report, &settings),
+        Err(code) => code,
+    }
+}
+
+/// Renders the report in the chosen format and writes it to `--output-file` or standard
+/// output. A failed write (a full disk, `>/dev/full`, a closed pipe) is exit code 2, said on
+/// standard error since the report itself could not be written.
+fn write_report(args: &LintArgs, report: &Report) -> Result<(), i32> {
     let cwd = std::env::current_dir().ok();
     let cwd = cwd.as_deref();
-    let text = match args.format {
-        Format::Json => output::json::render(&report),
-        Format::Sarif => output::sarif::render(&report, &output::sarif::Options { cwd }),
-        Format::Github => output::github::render(
-            &report,
-            &output::github::Options {
-                cwd,
-                quiet: args.quiet,
-            },
+    let (mut sink, target): (Box<dyn Write>, String) = match &args.output_file {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => (
+                Box::new(std::io::BufWriter::new(f)),
+                path.display().to_string(),
+            ),
+            Err(e) => {
+                eprintln!(
+                    "error: cannot write {}: {}",
+                    path.display(),
+                    io::describe_io(&e)
+                );
+                return Err(EXIT_INCOMPLETE);
+            }
+        },
+        None => (
+            Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            "the report to standard output".into(),
         ),
-        Format::Junit => output::junit::render(&report),
+    };
+    // JSON and SARIF are written as they are serialised, a finding at a time; the other
+    // formats are rendered whole first.
+    let written = match args.format {
+        Format::Json => output::json::write(report, &mut sink),
+        Format::Sarif => output::sarif::write(report, &output::sarif::Options { cwd }, &mut sink),
+        Format::Github => sink.write_all(
+            output::github::render(
+                report,
+                &output::github::Options {
+                    cwd,
+                    quiet: args.quiet,
+                },
+            )
+            .as_bytes(),
+        ),
+        Format::Junit => sink.write_all(output::junit::render(report).as_bytes()),
         Format::Human => {
             let color = match args.color {
                 ColorChoice::Always => true,
@@ -406,31 +454,31 @@ fn lint(args: LintArgs) -> i32 {
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
-            output::human::render(
-                &report,
+            let text = output::human::render(
+                report,
                 &output::human::Options {
                     color,
                     width: 100,
                     quiet: args.quiet,
                     show_suppressed: args.show_suppressed,
                 },
-            )
+            );
+            sink.write_all(text.as_bytes())
         }
     };
-    match &args.output_file {
-        Some(path) => {
-            if let Err(e) = std::fs::write(path, text.as_bytes()) {
-                eprintln!(
-                    "error: cannot write {}: {}",
-                    path.display(),
-                    io::describe_io(&e)
-                );
-                return EXIT_INCOMPLETE;
-            }
-        }
-        None => print_out(&text),
-    }
-    exit_code(&report, &settings)
+    written.and_then(|()| sink.flush()).map_err(|e| {
+        eprintln!("error: cannot write {target}: {}", io::describe_io(&e));
+        EXIT_INCOMPLETE
+    })
+}
+
+/// Worker threads per core `-j` may ask for: more only adds threads that wait.
+const JOBS_PER_CORE: usize = 4;
+
+/// The thread count `-j` is lowered to, when it asks for more than [`JOBS_PER_CORE`] per core.
+fn cap_jobs(jobs: usize, cores: usize) -> Option<usize> {
+    let max = cores.max(1).saturating_mul(JOBS_PER_CORE);
+    (jobs > max).then_some(max)
 }
 
 pub fn exit_code(report: &Report, settings: &Settings) -> i32 {
@@ -565,6 +613,15 @@ mod tests {
             scope::display_relative(Path::new("/repo/.kube-contract.yaml"), cwd),
             "../../.kube-contract.yaml"
         );
+    }
+
+    #[test]
+    fn jobs_are_capped_at_four_per_core() {
+        assert_eq!(cap_jobs(0, 2), None, "0 is one per core");
+        assert_eq!(cap_jobs(8, 2), None);
+        assert_eq!(cap_jobs(9, 2), Some(8));
+        assert_eq!(cap_jobs(100_000, 16), Some(64));
+        assert_eq!(cap_jobs(usize::MAX, 0), Some(4));
     }
 
     #[test]

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use crate::base::diagnostic::Severity;
 use crate::base::kube_version::KubeVersion;
 use crate::base::span::{line_text, Pos, Span};
-use crate::base::{fuzzy, io};
+use crate::base::{fuzzy, io, regular_file};
 use crate::rule::settings::{FailOn, Settings};
 use crate::rule::{OptionKind, OptionValue, RuleMeta};
 use crate::rules::{self, unknown_rule};
@@ -69,6 +69,41 @@ impl fmt::Display for ConfigError {
     }
 }
 
+/// How many characters of a value a message quotes (a 50 MB value is not echoed).
+const MAX_SHOWN_VALUE: usize = 60;
+/// How many characters of a line an error shows.
+const MAX_SHOWN_LINE: usize = 200;
+
+/// The first `max` characters of `s`, with `…` when cut.
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// A message with every `quoted` value cut to [`MAX_SHOWN_VALUE`] characters.
+fn clip_quoted(message: &str) -> String {
+    let parts: Vec<&str> = message.split('`').collect();
+    if parts.len() < 3 {
+        return message.to_string();
+    }
+    let last = parts.len() - 1;
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            // Odd parts are inside backticks (a trailing unmatched one is left alone).
+            if i % 2 == 1 && i < last {
+                clip(p, MAX_SHOWN_VALUE)
+            } else {
+                (*p).to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
 /// The errors as the command line prints them: message, position, the line and a marker.
 pub fn render_errors(errors: &[ConfigError]) -> String {
     let mut s = String::new();
@@ -78,9 +113,11 @@ pub fn render_errors(errors: &[ConfigError]) -> String {
         let _ = writeln!(s, "  --> {}:{}:{}", e.file, line, e.span.start.column);
         if let Some(text) = &e.line {
             let width = line.to_string().len();
-            let col = e.span.start.column.max(1) as usize;
+            // The line is clipped: the marker stays within what is shown.
+            let shown = text.chars().count().max(1);
+            let col = (e.span.start.column.max(1) as usize).min(shown);
             let len = if e.span.end.line == line && e.span.end.column > e.span.start.column {
-                (e.span.end.column - e.span.start.column) as usize
+                ((e.span.end.column - e.span.start.column) as usize).min(shown + 1 - col)
             } else {
                 1
             };
@@ -253,8 +290,8 @@ impl Reader<'_, '_> {
         self.errors.push(ConfigError {
             file: self.file.to_string(),
             span,
-            message: message.into(),
-            line: line_text(self.text, span.start.line).map(str::to_string),
+            message: clip_quoted(&message.into()),
+            line: line_text(self.text, span.start.line).map(|l| clip(l, MAX_SHOWN_LINE)),
         });
     }
 
@@ -580,8 +617,8 @@ impl Config {
                 line: None,
             }]
         };
-        let bytes = std::fs::read(path)
-            .map_err(|e| at_start(format!("cannot read {display}: {}", io::describe_io(&e))))?;
+        // A regular file only: a FIFO given as `--config` would block forever.
+        let bytes = regular_file::read(path, display).map_err(at_start)?;
         let text = io::decode(bytes, display).map_err(|(_, m)| at_start(m))?;
         let mut config = Config::parse(&text, display)?;
         config.path = Some(path.to_path_buf());

@@ -8,7 +8,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::base::diagnostic::{Diagnostic, FileId};
-use crate::base::io::{decode, describe_io};
+use crate::base::io::decode;
+use crate::base::regular_file;
 use crate::base::span::Pos;
 use crate::model::{self, Extracted, Object};
 use crate::rule::settings::Settings;
@@ -45,21 +46,23 @@ const START: Pos = Pos { line: 1, column: 1 };
 /// Files at least this large have their documents parsed in parallel.
 const PARALLEL_DOCUMENTS_BYTES: usize = 256 * 1024;
 
-/// The text of an input: standard input as read, a file read and decoded, without a byte
-/// order mark. A file that cannot be read or is not text is the error that says so, at its
-/// position.
+/// The text of an input: standard input or a regular file, decoded the same way, without a
+/// byte order mark. An input that cannot be read (missing, unreadable, a directory, a symbolic
+/// link loop, a FIFO or a device, too large) or is not text is the error that says so, at its
+/// position, so every input path gives the same `parse-error` finding.
 pub fn read(input: &Input) -> Result<String, ParseError> {
-    let mut text = match (&input.stdin, &input.path) {
-        (Some(text), _) => text.clone(),
-        (None, None) => String::new(),
-        (None, Some(path)) => {
-            let bytes = std::fs::read(path).map_err(|e| ParseError {
-                pos: START,
-                message: format!("cannot read {}: {}", input.display, describe_io(&e)),
-            })?;
-            decode(bytes, &input.display).map_err(|(pos, message)| ParseError { pos, message })?
-        }
+    let at_start = |message: String| ParseError {
+        pos: START,
+        message,
     };
+    let bytes = match (&input.stdin, &input.path) {
+        (Some(Ok(bytes)), _) => bytes.clone(),
+        (Some(Err(e)), _) => return Err(at_start(e.clone())),
+        (None, None) => Vec::new(),
+        (None, Some(path)) => regular_file::read(path, &input.display).map_err(at_start)?,
+    };
+    let mut text =
+        decode(bytes, &input.display).map_err(|(pos, message)| ParseError { pos, message })?;
     // Positions are counted after a byte order mark.
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
@@ -96,7 +99,35 @@ pub fn load(
         }
     };
     let json = input.is_json();
-    let chunks = yaml::chunks(text, json);
+    let mut chunks = yaml::chunks(text, json);
+    if chunks.len() > yaml::MAX_DOCUMENTS {
+        // The documents past the limit are one finding, at the first of them.
+        let first = chunks[yaml::MAX_DOCUMENTS].first_line;
+        let count = chunks.len() - yaml::MAX_DOCUMENTS;
+        chunks.truncate(yaml::MAX_DOCUMENTS);
+        let error = ParseError {
+            pos: Pos {
+                line: first,
+                column: 1,
+            },
+            message: format!(
+                "this file has more than {} documents: the {count} from here on are not read",
+                yaml::MAX_DOCUMENTS
+            ),
+        };
+        let extracted = Extracted::default();
+        let doc = Document {
+            file,
+            template: None,
+            tree: Err(&error),
+            whole_file: true,
+            extracted: &extracted,
+            schema: &[],
+        };
+        for rule in document_rules {
+            rule.check_document(&doc, &mut out.diagnostics);
+        }
+    }
     if text.len() >= PARALLEL_DOCUMENTS_BYTES && chunks.len() > 1 {
         // A large stream (an operator's install bundle, a rendered chart): its documents are
         // parsed in parallel too, and their results joined in document order.

@@ -70,9 +70,14 @@ impl Handler {
                 let argv: Vec<&str> = command.iter().map(String::as_str).collect();
                 argv_wait(&argv, 0).map(|(w, first, last)| (w, WaitAt::Command { first, last }))
             }
-            // The API server requires `seconds`; without it the duration is not known.
+            // The API server requires `seconds`; without it the duration is not known. It
+            // refuses a negative one (not known either); more milliseconds than an i64 holds
+            // (292 million years) is forever.
             Handler::Sleep { seconds } => Some((
-                seconds.map_or(Wait::Unknown, |s| Wait::Fixed(s.saturating_mul(1000))),
+                match seconds {
+                    Some(s) if *s >= 0 => s.checked_mul(1000).map_or(Wait::Forever, Wait::Fixed),
+                    _ => Wait::Unknown,
+                },
                 WaitAt::SleepAction,
             )),
             Handler::HttpGet { .. } => Some((Wait::Unknown, WaitAt::HttpGet)),
@@ -266,7 +271,16 @@ fn sleep_operands(args: &[&str]) -> Option<Wait> {
             _ => return Some(Wait::Unknown),
         }
     }
-    Some(Wait::Fixed(total))
+    Some(saturated(total))
+}
+
+/// A sum of waits that saturated at `i64::MAX` milliseconds is forever, not a number.
+fn saturated(total: i64) -> Wait {
+    if total == i64::MAX {
+        Wait::Forever
+    } else {
+        Wait::Fixed(total)
+    }
 }
 
 /// One `sleep` operand: a non-negative number with an optional `s`, `m`, `h` or `d` suffix,
@@ -338,7 +352,7 @@ fn script_wait(script: &str, depth: usize) -> Option<Wait> {
     }
     if fixed {
         // What is known is a lower bound of the whole wait.
-        Some(Wait::Fixed(total))
+        Some(saturated(total))
     } else if unknown {
         Some(Wait::Unknown)
     } else {

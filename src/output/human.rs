@@ -130,6 +130,23 @@ struct Lines {
 
 impl Lines {
     fn new(text: Arc<str>) -> Lines {
+        // A lone `\r` ends a line for the YAML reader, so positions count it; the report
+        // library counts only `\n`. Such a file is shown with its lone `\r`s read as `\n`
+        // (one byte for one, so every offset stays the same).
+        let bytes = text.as_bytes();
+        let lone_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
+        let text = if lone_cr {
+            let mut fixed = text.to_string().into_bytes();
+            for i in 0..fixed.len() {
+                if fixed[i] == b'\r' && fixed.get(i + 1) != Some(&b'\n') {
+                    fixed[i] = b'\n';
+                }
+            }
+            // Replacing one ASCII byte by another keeps the text UTF-8.
+            String::from_utf8(fixed).map_or(text, Arc::from)
+        } else {
+            text
+        };
         let starts = std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect();

@@ -1,6 +1,11 @@
 //! `--format json`: one JSON document for editors and scripts (schema: docs/json-output.md).
+//!
+//! The document is written as it is serialised ([`write`]): findings are turned into JSON one
+//! at a time, so the memory a run needs does not grow with the size of its report.
 
-use serde::Serialize;
+use std::io::Write;
+
+use serde::{Serialize, Serializer};
 
 use crate::base::diagnostic::{Diagnostic, ObjectKey};
 use crate::engine::Report;
@@ -9,9 +14,36 @@ use crate::output::counts;
 #[derive(Serialize)]
 struct Output<'a> {
     version: u32,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-    suppressed: Vec<JsonSuppressed<'a>>,
+    diagnostics: Diagnostics<'a>,
+    suppressed: SuppressedList<'a>,
     summary: Summary<'a>,
+}
+
+/// The report's findings, serialised one by one.
+struct Diagnostics<'a>(&'a Report);
+
+impl Serialize for Diagnostics<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        s.collect_seq(report.diagnostics.iter().map(|d| diagnostic(report, d)))
+    }
+}
+
+/// The silenced findings, serialised one by one.
+struct SuppressedList<'a>(&'a Report);
+
+impl Serialize for SuppressedList<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        s.collect_seq(report.suppressed.iter().map(|s| JsonSuppressed {
+            diagnostic: diagnostic(report, &s.diagnostic),
+            reason: s.reason.as_deref(),
+            suppression: JsonSuppression {
+                kind: s.origin.as_str(),
+                location: location(report, s.diagnostic.file, s.span),
+            },
+        }))
+    }
 }
 
 #[derive(Serialize)]
@@ -109,27 +141,13 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
     }
 }
 
-pub fn render(report: &Report) -> String {
+/// Writes the report as JSON to `out` (a buffered writer), findings one at a time.
+pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let c = counts(report);
-    let out = Output {
+    let doc = Output {
         version: 1,
-        diagnostics: report
-            .diagnostics
-            .iter()
-            .map(|d| diagnostic(report, d))
-            .collect(),
-        suppressed: report
-            .suppressed
-            .iter()
-            .map(|s| JsonSuppressed {
-                diagnostic: diagnostic(report, &s.diagnostic),
-                reason: s.reason.as_deref(),
-                suppression: JsonSuppression {
-                    kind: s.origin.as_str(),
-                    location: location(report, s.diagnostic.file, s.span),
-                },
-            })
-            .collect(),
+        diagnostics: Diagnostics(report),
+        suppressed: SuppressedList(report),
         summary: Summary {
             files: report.files,
             context_files: report.context_files,
@@ -144,10 +162,17 @@ pub fn render(report: &Report) -> String {
             no_schema: report.no_schema.objects,
         },
     };
-    let mut s = serde_json::to_string_pretty(&out).unwrap_or_else(|e| {
-        // Serialising plain structs of strings and numbers cannot fail; say so if it does.
-        format!("{{\"version\":1,\"error\":\"{e}\"}}")
-    });
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+/// The report as one JSON string (tests, and callers that want it in memory).
+pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    // Writing to memory only fails if serialising does, and plain structs of strings and
+    // numbers cannot fail; say so if it does.
+    if let Err(e) = write(report, &mut out) {
+        return format!("{{\"version\":1,\"error\":\"{e}\"}}\n");
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }

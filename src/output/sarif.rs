@@ -3,11 +3,15 @@
 //! `tool.driver.rules[]` is built from the rule metadata (the same text as `explain` and the
 //! docs). File locations are URIs relative to the working directory under the base id
 //! `%SRCROOT%` (defined in `originalUriBaseIds`); files outside it get an absolute `file://`
-//! URI. Columns count Unicode code points, as the run's `columnKind` says.
+//! URI. Columns count Unicode code points, as the run's `columnKind` says. The log is written
+//! as it is serialised ([`write`]), results one at a time.
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::Path;
 
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 use serde_json::{json, Map, Value};
 
 use crate::base::diagnostic::{Diagnostic, FileId, ObjectKey, Severity};
@@ -196,14 +200,9 @@ fn result(
     Value::Object(r)
 }
 
-pub fn render(report: &Report, opts: &Options<'_>) -> String {
+/// The run object without its results: the tool, the invocation, the base URIs.
+fn run_header(opts: &Options<'_>) -> Map<String, Value> {
     let metas = rules::all_metas();
-    let index: HashMap<&str, usize> = metas.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
-    let results: Vec<Value> = report
-        .diagnostics
-        .iter()
-        .map(|d| result(report, d, &index, opts.cwd))
-        .collect();
     let mut run = Map::new();
     run.insert(
         "tool".into(),
@@ -231,18 +230,93 @@ pub fn render(report: &Report, opts: &Options<'_>) -> String {
     }
     run.insert("invocations".into(), json!([invocation]));
     run.insert("columnKind".into(), json!("unicodeCodePoints"));
-    run.insert("results".into(), Value::Array(results));
-    let doc = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [Value::Object(run)],
-    });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| {
+    run
+}
+
+/// The SARIF log; keys in the order a `serde_json::Map` keeps them (sorted), so the document
+/// is the same as one built whole.
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
+}
+
+/// One run: the header's keys with `results` at its sorted place, the results serialised one
+/// at a time.
+struct Run<'a> {
+    header: Map<String, Value>,
+    report: &'a Report,
+    opts: &'a Options<'a>,
+}
+
+impl Serialize for Run<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let metas = rules::all_metas();
+        let index: HashMap<&str, usize> =
+            metas.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+        let results = Results {
+            report: self.report,
+            index: &index,
+            cwd: self.opts.cwd,
+        };
+        let mut map = s.serialize_map(Some(self.header.len() + 1))?;
+        let mut written = false;
+        for (k, v) in &self.header {
+            if !written && k.as_str() > "results" {
+                map.serialize_entry("results", &results)?;
+                written = true;
+            }
+            map.serialize_entry(k, v)?;
+        }
+        if !written {
+            map.serialize_entry("results", &results)?;
+        }
+        map.end()
+    }
+}
+
+struct Results<'a> {
+    report: &'a Report,
+    index: &'a HashMap<&'a str, usize>,
+    cwd: Option<&'a Path>,
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.report
+                .diagnostics
+                .iter()
+                .map(|d| result(self.report, d, self.index, self.cwd)),
+        )
+    }
+}
+
+/// Writes the SARIF log to `out` (a buffered writer), results one at a time.
+pub fn write(report: &Report, opts: &Options<'_>, out: &mut dyn Write) -> std::io::Result<()> {
+    let log = Log {
+        schema: SCHEMA,
+        runs: [Run {
+            header: run_header(opts),
+            report,
+            opts,
+        }],
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut *out, &log).map_err(std::io::Error::from)?;
+    out.write_all(b"\n")
+}
+
+/// The SARIF log as one string (tests, and callers that want it in memory).
+pub fn render(report: &Report, opts: &Options<'_>) -> String {
+    let mut out = Vec::new();
+    if let Err(e) = write(report, opts, &mut out) {
         // Serialising a tree of strings and numbers cannot fail; say so if it does.
-        format!("{{\"version\":\"2.1.0\",\"error\":\"{e}\"}}")
-    });
-    s.push('\n');
-    s
+        return format!("{{\"version\":\"2.1.0\",\"error\":\"{e}\"}}\n");
+    }
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 #[cfg(test)]

@@ -114,6 +114,10 @@ impl Rule for IdenticalProbes {
             if behaviour(&timing(ready)) != behaviour(&t) {
                 continue;
             }
+            // int32 fields the API server refuses outside 0..=i32::MAX: nothing to advise.
+            if t.iter().any(|v| !(0..=i64::from(i32::MAX)).contains(v)) {
+                continue;
+            }
             let [_, period, timeout, failures] = t;
             let gives_up = period.saturating_mul(failures);
             out.push(
@@ -132,7 +136,7 @@ impl Rule for IdenticalProbes {
                      container first stops receiving traffic, e.g. `failureThreshold: {}` in the \
                      livenessProbe, or point it at an endpoint that only checks that the process is \
                      alive",
-                    failures.saturating_mul(2).max(6)
+                    failures.saturating_mul(2).clamp(6, i64::from(i32::MAX))
                 ))
                 .related(
                     obj.file,

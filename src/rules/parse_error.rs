@@ -11,7 +11,12 @@ pub static META: RuleMeta = RuleMeta {
     hook: Hook::Document,
     what_it_does: "Reports a document that is not valid YAML (or JSON), a document with \
 unrendered Helm template syntax (`{{ … }}` outside strings), a file that is not UTF-8 text, \
-and a file that cannot be read. The finding points at the line and column where reading \
+a file that cannot be read, and an input that is not read: a FIFO, socket, device or \
+directory, a symbolic link loop, a file over 256 MiB, a document over 64 MiB, the documents \
+of a file past the millionth, and a document whose `<<` merge keys take more than 100,000 node \
+visits to resolve or nest deeper than 32 levels (a merge fan-out that would otherwise stall \
+the run). A mistake in the configuration file is reported here too, at its line and column, \
+and then nothing else is linted. The finding points at the line and column where reading \
 stopped. Only the broken document is lost: the other documents of the same file, and all \
 other files, are still linted.",
     why_it_matters: "`kubectl apply` refuses the whole file when one document is broken, so a \

@@ -150,8 +150,11 @@ impl Rule for PdbBlocksDrain {
             })
             .collect();
         let covered = one_per_object(covered, obj);
-        // The pods the budget covers, when every covered workload tells its count.
-        let total: Option<i64> = covered.iter().map(|c| c.pods).sum();
+        // The pods the budget covers, when every covered workload tells its count (saturating:
+        // counts come from the input).
+        let total: Option<i64> = covered
+            .iter()
+            .try_fold(0i64, |sum, c| c.pods.map(|p| sum.saturating_add(p)));
         let name = obj.display_name();
 
         if let Some(max) = &pdb.max_unavailable {

@@ -79,7 +79,8 @@ impl Rule for ProgressDeadlineTooShort {
         }
         let min_s = min_ready.map_or(0, |m| m.value);
         let deadline_s = deadline.map_or(DEFAULT_DEADLINE, |d| d.value);
-        if min_s < deadline_s {
+        // The API server refuses a negative minReadySeconds on its own.
+        if min_s < deadline_s || min_s < 0 {
             return;
         }
         let min_text = match min_ready {
@@ -103,12 +104,22 @@ impl Rule for ProgressDeadlineTooShort {
                     obj.display_name()
                 ),
             )
-            .help(format!(
-                "make `progressDeadlineSeconds` longer than `minReadySeconds` plus the time a new \
-                 pod needs to start and become ready, e.g. `progressDeadlineSeconds: {}`, or \
-                 lower `minReadySeconds`",
-                min_s.saturating_add(DEFAULT_DEADLINE)
-            ));
+            .help(
+                // Both fields are int32: no example past what the API server accepts.
+                match min_s
+                    .checked_add(DEFAULT_DEADLINE)
+                    .filter(|s| *s <= i64::from(i32::MAX))
+                {
+                    Some(example) => format!(
+                        "make `progressDeadlineSeconds` longer than `minReadySeconds` plus the \
+                         time a new pod needs to start and become ready, e.g. \
+                         `progressDeadlineSeconds: {example}`, or lower `minReadySeconds`"
+                    ),
+                    None => "lower `minReadySeconds`: it is longer than any progress deadline \
+                             the API server accepts"
+                        .to_string(),
+                },
+            );
         if let Some((s, text)) = other {
             d = d.related(obj.file, s, text);
         }

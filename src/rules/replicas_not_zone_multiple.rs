@@ -113,6 +113,10 @@ impl Rule for ReplicasNotZoneMultiple {
             return;
         };
         let n = count.count;
+        // Replica counts are int32: the API server refuses more, so there is nothing to round.
+        if n > i64::from(i32::MAX) {
+            return;
+        }
         if n < 2 || n % zones == 0 || !count.reported_for(obj, cx.index) {
             return;
         }

@@ -16,8 +16,9 @@ pub struct Input {
     pub display: String,
     /// Where to read it from; `None` for standard input.
     pub path: Option<PathBuf>,
-    /// The text of standard input, read once.
-    pub stdin: Option<String>,
+    /// The bytes of standard input, read once (or why they could not be read). They are
+    /// decoded where files are, so malformed bytes give the same finding on every path.
+    pub stdin: Option<Result<Vec<u8>, String>>,
     /// Read for context only: its objects inform the cross-object rules, but nothing is
     /// reported about the file itself (a file of the repository the run's paths do not name).
     pub context: bool,
@@ -160,7 +161,14 @@ fn has_manifest_extension(path: &Path) -> bool {
 }
 
 /// Resolves the command line's paths into inputs, in order: each directory's files sorted by
-/// path. `-` is standard input (read by the caller). A missing path is an error naming it.
+/// path. `-` is standard input (read by the caller).
+///
+/// Nothing is dropped silently: a path that does not exist or cannot be read, a directory
+/// entry that cannot be listed, a symbolic link loop, a FIFO or a device becomes an input
+/// whose reading fails with the reason, so it is a finding in the report and the other paths
+/// are linted. Under a directory, symbolic links with a manifest extension are followed once
+/// (a loop is a finding); symbolic links to directories are not descended into, so a walk
+/// never leaves the tree or loops.
 pub fn discover(
     paths: &[String],
     filters: &Filters,
@@ -183,9 +191,8 @@ pub fn discover(
             continue;
         }
         let path = Path::new(p);
-        let meta = std::fs::metadata(path)
-            .map_err(|e| DiscoverError(format!("{p}: {}", io::describe_io(&e))))?;
-        if meta.is_dir() {
+        // A path that cannot be inspected is read anyway, and reading says why it fails.
+        if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
             let mut found = Vec::new();
             let walker = ignore::WalkBuilder::new(path)
                 .hidden(true)
@@ -197,16 +204,27 @@ pub fn discover(
                 .follow_links(false)
                 .build();
             for entry in walker {
-                let entry = entry.map_err(|e| DiscoverError(format!("{p}: {e}")))?;
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(e) => {
+                        // An unreadable subdirectory: reading it reports why.
+                        found.push(error_path(&e).unwrap_or_else(|| path.to_path_buf()));
+                        continue;
+                    }
+                };
+                let Some(t) = entry.file_type() else { continue };
+                if t.is_dir() {
                     continue;
                 }
+                // Regular files, symbolic links (followed when read), FIFOs, sockets and
+                // devices named like manifests (refused when read, with the reason).
                 let fp = entry.path();
                 if has_manifest_extension(fp) && filters.included(fp) && !filters.excluded(fp) {
                     found.push(fp.to_path_buf());
                 }
             }
             found.sort();
+            found.dedup();
             out.extend(found.into_iter().map(|fp| Input {
                 display: display_path(&fp),
                 path: Some(fp),
@@ -223,6 +241,19 @@ pub fn discover(
         }
     }
     Ok(out)
+}
+
+/// The path a walk error is about.
+fn error_path(e: &ignore::Error) -> Option<PathBuf> {
+    match e {
+        ignore::Error::WithPath { path, .. } => Some(path.clone()),
+        ignore::Error::Loop { child, .. } => Some(child.clone()),
+        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+            error_path(err)
+        }
+        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
+        _ => None,
+    }
 }
 
 fn display_path(p: &Path) -> String {

@@ -70,19 +70,23 @@ pub struct Scope {
     pub configs: Vec<LoadedConfig>,
 }
 
-/// Why a scope could not be made: a bad path or glob, or mistakes in configuration files
-/// (already rendered with their positions).
+/// Why a scope could not be made: a bad glob, or mistakes in configuration files (each file
+/// as an input of the report, with its mistakes at their positions).
 #[derive(Debug)]
 pub enum ScopeError {
     Discover(DiscoverError),
-    Config(String),
+    Config(Vec<(Input, Vec<config::ConfigError>)>),
 }
 
 impl std::fmt::Display for ScopeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ScopeError::Discover(e) => write!(f, "error: {e}"),
-            ScopeError::Config(text) => f.write_str(text),
+            ScopeError::Config(failed) => {
+                let errors: Vec<config::ConfigError> =
+                    failed.iter().flat_map(|(_, e)| e.iter().cloned()).collect();
+                f.write_str(&config::render_errors(&errors))
+            }
         }
     }
 }
@@ -273,7 +277,7 @@ struct Configs {
     cwd: PathBuf,
     list: Vec<LoadedConfig>,
     index: HashMap<PathBuf, usize>,
-    errors: Vec<config::ConfigError>,
+    failed: Vec<(Input, Vec<config::ConfigError>)>,
 }
 
 impl Configs {
@@ -282,7 +286,7 @@ impl Configs {
             cwd: cwd.to_path_buf(),
             list: Vec::new(),
             index: HashMap::new(),
-            errors: Vec::new(),
+            failed: Vec::new(),
         }
     }
 
@@ -296,7 +300,12 @@ impl Configs {
         let config = match Config::load(path, &display) {
             Ok(c) => c,
             Err(errors) => {
-                self.errors.extend(errors);
+                let input = Input {
+                    display: display.clone(),
+                    path: Some(path.to_path_buf()),
+                    ..Input::default()
+                };
+                self.failed.push((input, errors));
                 Config::default()
             }
         };
@@ -310,11 +319,11 @@ impl Configs {
         Ok(i)
     }
 
-    fn fail_on_errors(&self) -> Result<(), ScopeError> {
-        if self.errors.is_empty() {
+    fn fail_on_errors(&mut self) -> Result<(), ScopeError> {
+        if self.failed.is_empty() {
             Ok(())
         } else {
-            Err(ScopeError::Config(config::render_errors(&self.errors)))
+            Err(ScopeError::Config(std::mem::take(&mut self.failed)))
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The YAML reader: the one module that knows the parser crate, so that a faster reader can
 //! replace it without touching the model or the rules.
 
+pub mod merge;
 pub mod scalar;
 pub mod split;
 pub mod tree;
@@ -39,8 +40,29 @@ pub fn chunks(text: &str, json: bool) -> Vec<Chunk<'_>> {
     }
 }
 
+/// The largest document read, in bytes: 64 MiB. Its tree takes about four times its size; a
+/// larger document is a parse error at its first line, not an out-of-memory.
+pub const MAX_DOCUMENT_BYTES: usize = 64 * 1024 * 1024;
+
+/// The most documents read from one file; the ones after are one parse error.
+pub const MAX_DOCUMENTS: usize = 1_000_000;
+
 /// Parses one document; `None` for a document with no content.
 pub fn parse_chunk(chunk: Chunk<'_>) -> Option<Document<'_>> {
+    if chunk.text.len() > MAX_DOCUMENT_BYTES {
+        let tree = Err(ParseError {
+            message: format!(
+                "this document is {} bytes, larger than the {MAX_DOCUMENT_BYTES} bytes (64 MiB) \
+                 a document may be: not read",
+                chunk.text.len()
+            ),
+            pos: Pos {
+                line: chunk.first_line,
+                column: 1,
+            },
+        });
+        return Some(Document { chunk, tree });
+    }
     let tree = match parse_lenient(chunk.text, chunk.first_line) {
         Ok(Some(tree)) => match unrendered_template(&chunk, Some(&tree)) {
             Some(pos) => Err(helm_error(pos)),

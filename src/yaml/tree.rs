@@ -11,6 +11,7 @@ use std::borrow::Cow;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
+use super::merge::{self, Merges};
 use super::scalar::{self, CoreTag, Value};
 use crate::base::span::{Pos, Span};
 
@@ -18,8 +19,6 @@ pub type NodeId = u32;
 
 /// Nesting deeper than this is refused (Kubernetes objects nest about 15 levels).
 pub const MAX_DEPTH: usize = 128;
-/// How many `<<` merge levels a lookup follows.
-const MAX_MERGE_DEPTH: usize = 8;
 
 #[derive(Debug, Clone)]
 pub enum NodeKind<'a> {
@@ -62,6 +61,8 @@ pub struct Tree<'a> {
     pub(crate) string_spans: Vec<Span>,
     /// A mapping had a non-scalar key (`{{ … }}` parses that way).
     pub(crate) complex_key: Option<Pos>,
+    /// The pairs mappings inherit through `<<` merge keys, resolved once (see `merge`).
+    merges: Merges,
 }
 
 struct Frame {
@@ -233,7 +234,11 @@ impl<'a> Tree<'a> {
             }
             Some(_) => false,
         };
-        Ok((!empty).then_some(tree))
+        if empty {
+            return Ok(None);
+        }
+        tree.merges = merge::resolve(&tree)?;
+        Ok(Some(tree))
     }
 
     /// The same tree owning all of its text.
@@ -260,6 +265,7 @@ impl<'a> Tree<'a> {
             root: self.root,
             string_spans: self.string_spans,
             complex_key: self.complex_key,
+            merges: self.merges,
         }
     }
 
@@ -392,58 +398,41 @@ impl<'a> Tree<'a> {
         }
     }
 
-    /// Own key/value pairs of a mapping, `<<` merge keys included as written.
-    pub fn own_pairs(&self, id: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
-        let kids = match self.resolve(id).map(|i| &self.nodes[i as usize].kind) {
+    /// Children of a mapping node (alternating key, value), aliases not followed; empty for
+    /// anything else.
+    pub(crate) fn map_children(&self, id: NodeId) -> &[NodeId] {
+        match self.nodes.get(id as usize).map(|n| &n.kind) {
             Some(NodeKind::Map { first, len }) => self.range(*first, *len),
             _ => &[],
-        };
+        }
+    }
+
+    /// Own key/value pairs of a mapping, `<<` merge keys included as written.
+    pub fn own_pairs(&self, id: NodeId) -> impl Iterator<Item = (NodeId, NodeId)> + '_ {
+        let kids = self.resolve(id).map_or(&[][..], |i| self.map_children(i));
         kids.chunks_exact(2).map(|p| (p[0], p[1]))
     }
 
-    fn is_merge_key(&self, key: NodeId) -> bool {
-        matches!(&self.nodes[key as usize].kind,
-            NodeKind::Scalar { text, style: ScalarStyle::Plain, .. } if text == "<<")
+    pub(crate) fn node_count(&self) -> NodeId {
+        self.nodes.len() as NodeId
     }
 
-    /// Key/value pairs of a mapping with `<<` merges applied: merged pairs come first and own
-    /// pairs after them, so a consumer that lets later keys win gets YAML's merge semantics.
+    /// Key/value pairs of a mapping with `<<` merges applied: the inherited pairs first (each
+    /// key once), then the mapping's own pairs as written, so a consumer that lets later keys
+    /// win gets YAML's merge semantics. Merges were resolved when the document was parsed, so
+    /// this costs the size of the result.
     pub fn pairs(&self, id: NodeId) -> Vec<(NodeId, NodeId)> {
-        let mut out = Vec::new();
-        self.collect_pairs(id, 0, &mut out);
-        out
-    }
-
-    fn collect_pairs(&self, id: NodeId, depth: usize, out: &mut Vec<(NodeId, NodeId)>) {
-        if depth > MAX_MERGE_DEPTH {
-            return;
-        }
-        let mut own = Vec::new();
-        for (k, v) in self.own_pairs(id) {
-            if self.is_merge_key(k) {
-                for src in self.merge_sources(v) {
-                    self.collect_pairs(src, depth + 1, out);
-                }
-            } else {
-                own.push((k, v));
-            }
-        }
-        out.extend(own);
-    }
-
-    fn merge_sources(&self, v: NodeId) -> Vec<NodeId> {
-        let Some(v) = self.resolve(v) else {
+        let Some(id) = self.resolve(id) else {
             return Vec::new();
         };
-        match &self.nodes[v as usize].kind {
-            NodeKind::Map { .. } => vec![v],
-            NodeKind::Seq { .. } => self
-                .items(v)
-                .iter()
-                .filter_map(|&i| self.resolve(i))
-                .collect(),
-            _ => Vec::new(),
-        }
+        let own = self.map_children(id);
+        let mut out = self.merges.of(id).to_vec();
+        out.extend(
+            own.chunks_exact(2)
+                .map(|p| (p[0], p[1]))
+                .filter(|&(k, _)| !self.is_merge_key(k)),
+        );
+        out
     }
 
     /// The value of `key` in a mapping (the last one written wins, as in Kubernetes' JSON
@@ -454,33 +443,20 @@ impl<'a> Tree<'a> {
 
     /// Like [`Tree::get`], returning the key node too.
     pub fn get_entry(&self, map: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
-        self.get_entry_depth(map, key, 0)
-    }
-
-    fn get_entry_depth(&self, map: NodeId, key: &str, depth: usize) -> Option<(NodeId, NodeId)> {
-        if depth > MAX_MERGE_DEPTH {
-            return None;
-        }
-        let mut found = None;
-        let mut merges = Vec::new();
-        for (k, v) in self.own_pairs(map) {
-            match &self.nodes[k as usize].kind {
-                NodeKind::Scalar { text, .. } if text == key => found = Some((k, v)),
-                _ if self.is_merge_key(k) => merges.push(v),
-                _ => {}
-            }
-        }
-        if found.is_some() {
-            return found;
-        }
-        for m in merges {
-            for src in self.merge_sources(m).into_iter().rev() {
-                if let Some(hit) = self.get_entry_depth(src, key, depth + 1) {
-                    return Some(hit);
-                }
-            }
-        }
-        None
+        let map = self.resolve(map)?;
+        let own = self
+            .map_children(map)
+            .chunks_exact(2)
+            .rev()
+            .find(|p| self.key_text(p[0]) == Some(key))
+            .map(|p| (p[0], p[1]));
+        own.or_else(|| {
+            self.merges
+                .of(map)
+                .iter()
+                .find(|&&(k, _)| self.key_text(k) == Some(key))
+                .copied()
+        })
     }
 
     /// Follows a path of keys.
