@@ -1709,6 +1709,8 @@ impl Extractor<'_, '_, '_> {
         }
         out.sort_unstable();
         out.dedup();
+        // Kept for the whole run: no room for the duplicates a dashboard's JSON repeats.
+        out.shrink_to_fit();
         out
     }
 
@@ -1724,6 +1726,8 @@ impl Extractor<'_, '_, '_> {
         }
         out.sort_unstable();
         out.dedup();
+        // Kept for the whole run: no room for the duplicates a dashboard's JSON repeats.
+        out.shrink_to_fit();
         out
     }
 
