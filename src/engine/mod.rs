@@ -209,7 +209,7 @@ pub(crate) fn lint_loaded(
         Some((load::read(input).ok()?, input.is_json()))
     };
     let mut late = Vec::new();
-    let no_schema = schema::finish(&read, collected, root, &mut late);
+    let no_schema = schema::finish(&read, &reported, collected, root, &mut late);
     late.sort_by_key(|d: &Diagnostic| d.file);
     let empty_tree = crate::yaml::Tree::default();
     let empty_model = crate::model::Extracted::default();

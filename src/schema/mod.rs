@@ -273,9 +273,11 @@ pub fn read_crds(text: &str, json: bool, out: &mut Vec<Crd>) {
 }
 
 /// After every input is loaded: checks the custom resources whose CRD was found (re-reading
-/// only their documents) and counts the others.
+/// only their documents) and counts the others of the files `counted` accepts (those the run
+/// reports on).
 pub fn finish(
     read: &ReadFile<'_>,
+    counted: &dyn Fn(FileId) -> bool,
     mut collected: Collected,
     settings: &Settings,
     diagnostics: &mut Vec<Diagnostic>,
@@ -303,6 +305,7 @@ pub fn finish(
             .filter(|c| c.version(&p.key.api_version).is_some());
         match crd {
             Some(c) => work.entry(p.file).or_default().push((p, c)),
+            None if !counted(p.file) => {}
             None => {
                 unchecked += 1;
                 kinds.insert((group, p.key.kind.as_str()));
