@@ -250,9 +250,13 @@ pub(crate) fn lint_loaded(
                     rule.check_object(obj, &cx, &mut out);
                 }
             }
+            compact(&mut out);
             out
         })
         .collect();
+    // Findings can outnumber objects several times over: they are moved once, into a vector
+    // of the exact size, and hold no spare capacity (see `compact`).
+    diagnostics.reserve_exact(found.iter().map(Vec::len).sum());
     diagnostics.extend(found.into_iter().flatten());
     let cx = Context {
         index: &index,
@@ -345,6 +349,18 @@ pub(crate) fn lint_loaded(
         suppressed,
         listed,
     }
+}
+
+/// Drops the spare capacity of findings' texts: `format!` leaves up to half of a message's
+/// buffer unused, and a run with a million findings holds all of them until it is rendered.
+fn compact(found: &mut Vec<Diagnostic>) {
+    for d in found.iter_mut() {
+        d.message.shrink_to_fit();
+        if let Some(h) = &mut d.help {
+            h.shrink_to_fit();
+        }
+    }
+    found.shrink_to_fit();
 }
 
 /// Configured severities that differ from the rule's default; they apply to every finding of
