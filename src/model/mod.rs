@@ -204,6 +204,8 @@ pub struct PodTemplate {
     pub termination_grace_period: Option<Spanned<i64>>,
     pub anti_affinity: Vec<SpreadTerm>,
     pub topology_spread: Vec<SpreadTerm>,
+    /// An anti-affinity term or spread constraint was written with a value of the wrong type.
+    pub spread_unreadable: bool,
     /// `hostNetwork: true`: container ports are host ports.
     pub host_network: bool,
     /// The pod spec's `restartPolicy` (a Pod's `Never` or `OnFailure`: it runs to completion).
@@ -1190,6 +1192,7 @@ impl Extractor<'_, '_, '_> {
             "terminationGracePeriodSeconds",
             &format!("{path}.terminationGracePeriodSeconds"),
         );
+        let errors_before_spread = self.errors.len();
         let mut anti_affinity = Vec::new();
         let aff_path = format!("{path}.affinity.podAntiAffinity");
         if let Some(aff) = self
@@ -1273,6 +1276,9 @@ impl Extractor<'_, '_, '_> {
                 namespace_selector: None,
             });
         }
+        // A term of the wrong type is `invalid-field-type`'s: the spread rules then say nothing
+        // rather than "nothing spreads them".
+        let spread_unreadable = self.errors.len() > errors_before_spread;
         let host_network = match self.field(spec, "hostNetwork") {
             Some(v) => match self.tree.value(v) {
                 Some(Value::Bool(b)) => b,
@@ -1292,6 +1298,7 @@ impl Extractor<'_, '_, '_> {
             termination_grace_period,
             anti_affinity,
             topology_spread,
+            spread_unreadable,
             host_network,
             restart_policy: self.quiet_string(spec, "restartPolicy").map(|r| r.value),
         }

@@ -87,7 +87,11 @@ impl Rule for MissingPodAntiAffinity {
     }
 
     fn check_object(&self, obj: &Object, cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-        let Some(w) = obj.workload().filter(|w| !w.is_fragment()) else {
+        // A term written with the wrong type is `invalid-field-type`'s finding.
+        let Some(w) = obj
+            .workload()
+            .filter(|w| !w.is_fragment() && !w.template.spread_unreadable)
+        else {
             return;
         };
         let Some(count) = running(obj, cx.index) else {

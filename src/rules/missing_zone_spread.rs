@@ -101,7 +101,11 @@ impl Rule for MissingZoneSpread {
         if cx.settings.zones < 2 {
             return;
         }
-        let Some(w) = obj.workload().filter(|w| !w.is_fragment()) else {
+        // A term written with the wrong type is `invalid-field-type`'s finding.
+        let Some(w) = obj
+            .workload()
+            .filter(|w| !w.is_fragment() && !w.template.spread_unreadable)
+        else {
             return;
         };
         let Some(count) = running(obj, cx.index) else {
