@@ -525,3 +525,86 @@ fn zones_from_the_file_and_the_flag_reach_the_rule() {
     );
     assert_eq!(zone_findings(&["--no-config"]), 1);
 }
+
+const CLONESET: &str = "apiVersion: apps.kruise.io/v1alpha1
+kind: CloneSet
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          ports: [{containerPort: 8080}]
+";
+
+const WEBSERVICE: &str = "apiVersion: example.com/v1
+kind: WebService
+metadata:
+  name: api
+spec:
+  size: 1
+  match: {matchLabels: {app: api}}
+  pod:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/api:1.0
+";
+
+#[test]
+fn declared_controllers_are_judged_like_deployments() {
+    let t = TempDir::new("controllers");
+    t.write("cloneset.yaml", CLONESET);
+    let lint = |file: &str| {
+        let o = run_in(&t.0, &["lint", file, "--format", "json", "--no-context"]);
+        findings(&o)
+            .into_iter()
+            .map(|(rule, line)| format!("{rule}:{line}"))
+            .collect::<Vec<_>>()
+    };
+    let unknown = lint("cloneset.yaml");
+    assert!(
+        !unknown
+            .iter()
+            .any(|f| f.starts_with("missing-readiness-probe")),
+        "an undeclared custom kind is not judged: {unknown:?}"
+    );
+    t.write(
+        ".kube-contract.yaml",
+        "controllers:\n  - {group: apps.kruise.io, kind: CloneSet}\n  - {group: example.com, kind: WebService, template: spec.pod, selector: spec.match, replicas: spec.size}\n",
+    );
+    let declared = lint("cloneset.yaml");
+    for want in ["missing-readiness-probe:14", "missing-pdb:6"] {
+        assert!(
+            declared.contains(&want.to_string()),
+            "{want} in {declared:?}"
+        );
+    }
+    t.write("webservice.yaml", WEBSERVICE);
+    let custom_paths = lint("webservice.yaml");
+    assert!(
+        custom_paths.contains(&"single-replica:6".to_string()),
+        "the declared `replicas` path is read: {custom_paths:?}"
+    );
+    // A mistake in an entry is located, and stops the run.
+    t.write(
+        ".kube-contract.yaml",
+        "controllers:\n  - {group: apps.kruise.io, knd: CloneSet}\n",
+    );
+    let o = run_in(&t.0, &["lint", "cloneset.yaml", "--no-context"]);
+    assert_eq!(o.status.code(), Some(2));
+    let out = stdout(&o);
+    assert!(
+        out.contains("unknown key `knd`") && out.contains("did you mean `kind`?"),
+        "{out}"
+    );
+}

@@ -43,6 +43,8 @@ pub struct Config {
     pub exclude: Vec<String>,
     /// Globs of directories that are application roots, relative to the file's directory.
     pub applications: Vec<String>,
+    /// Controllers whose pods are judged like a Deployment's (`controllers`).
+    pub controllers: Vec<crate::model::Controller>,
     /// Files or directories of CustomResourceDefinitions (`schemas`), as written.
     pub schemas: Vec<String>,
     pub rules: BTreeMap<String, RuleConfig>,
@@ -263,6 +265,22 @@ counts them).",
         read: read_schemas,
     },
     ConfigKey {
+        name: "controllers",
+        value:
+            "list of mappings: `group`, `kind`, and optionally `template`, `selector`, `replicas`",
+        default: || "`[]`".to_string(),
+        flag: None,
+        description: "Controllers of the platform that run pods the way a Deployment does (an \
+operator's `CloneSet`, an in-house `WebService`): every pod, replica and cross-object rule then \
+judges them, and their Services and budgets no longer select nothing. `group` is the API group \
+(`apps.kruise.io`; `\"\"` for the core group) and `kind` the kind; `template`, `selector` and \
+`replicas` are the dotted paths of the pod template, the label selector and the replica count \
+from the object's root (default `spec.template`, `spec.selector`, `spec.replicas`). Argo \
+Rollouts' `Rollout` and OpenShift's `DeploymentConfig` are known without this.",
+        init: || Some("[]".to_string()),
+        read: read_controllers,
+    },
+    ConfigKey {
         name: "rules",
         value: "mapping from rule id to a severity, or to `severity` and the rule's options",
         default: || "every rule at its default severity".to_string(),
@@ -448,6 +466,87 @@ fn read_applications(r: &mut Reader<'_, '_>, v: NodeId) {
 
 fn read_exclude(r: &mut Reader<'_, '_>, v: NodeId) {
     r.config.exclude = r.globs(v, "exclude");
+}
+
+/// Keys of a `controllers` entry.
+const CONTROLLER_KEYS: &[&str] = &["group", "kind", "template", "selector", "replicas"];
+
+fn read_controllers(r: &mut Reader<'_, '_>, v: NodeId) {
+    let Some(v) = r.tree.resolve(v) else { return };
+    if r.tree.is_null(v) {
+        return;
+    }
+    let items = r.tree.items(v).to_vec();
+    if items.is_empty() && r.tree.value(v).is_some() {
+        r.error(
+            v,
+            "`controllers` must be a list, e.g. `controllers: [{group: apps.kruise.io, kind: CloneSet}]`",
+        );
+        return;
+    }
+    for item in items {
+        let Some(item) = r.tree.resolve(item).filter(|&i| r.tree.is_map(i)) else {
+            let what = r.tree.type_name(item);
+            r.error(
+                item,
+                format!("each entry of `controllers` must be a mapping with `group` and `kind`, not {what}"),
+            );
+            continue;
+        };
+        let mut ok = true;
+        for (k, _) in r.tree.pairs(item) {
+            let key = r.tree.str(k).unwrap_or("").to_string();
+            if !CONTROLLER_KEYS.contains(&key.as_str()) {
+                let hint = match fuzzy::closest_of(&key, CONTROLLER_KEYS.iter().copied()) {
+                    Some(near) => format!("; did you mean `{near}`?"),
+                    None => format!("; the keys are {}", CONTROLLER_KEYS.join(", ")),
+                };
+                r.error(
+                    k,
+                    format!("unknown key `{key}` in a `controllers` entry{hint}"),
+                );
+                ok = false;
+            }
+        }
+        let mut text = |key: &str, default: Option<&str>| -> Option<String> {
+            match r.tree.get(item, key) {
+                Some(n) => match r.tree.value(n) {
+                    Some(Value::Str(s)) if !s.is_empty() || key == "group" => Some(s.to_string()),
+                    _ => {
+                        r.error(
+                            n,
+                            format!("`{key}` of a `controllers` entry must be a string"),
+                        );
+                        None
+                    }
+                },
+                None => match default {
+                    Some(d) => Some(d.to_string()),
+                    None => {
+                        r.error(item, format!("a `controllers` entry needs `{key}`"));
+                        None
+                    }
+                },
+            }
+        };
+        let group = text("group", None);
+        let kind = text("kind", None);
+        let template = text("template", Some("spec.template"));
+        let selector = text("selector", Some("spec.selector"));
+        let replicas = text("replicas", Some("spec.replicas"));
+        let path = |p: String| -> Vec<String> { p.split('.').map(str::to_string).collect() };
+        if let (true, Some(group), Some(kind), Some(t), Some(s), Some(n)) =
+            (ok, group, kind, template, selector, replicas)
+        {
+            r.config.controllers.push(crate::model::Controller {
+                group,
+                kind,
+                template: path(t),
+                selector: path(s),
+                replicas: path(n),
+            });
+        }
+    }
 }
 
 fn read_schemas(r: &mut Reader<'_, '_>, v: NodeId) {
@@ -714,6 +813,9 @@ impl Config {
         settings
             .schema_paths
             .extend(self.schemas.iter().map(|p| base.join(p)));
+        settings
+            .controllers
+            .extend(self.controllers.iter().cloned());
         for (id, rc) in &self.rules {
             if let Some(sev) = rc.severity {
                 settings.severities.insert(id.clone(), sev);

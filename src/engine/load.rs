@@ -174,11 +174,12 @@ fn load_document(
     let mut extracted = Extracted::default();
     let mut problems = Vec::new();
     if let Ok(tree) = &doc.tree {
-        model::extract(
+        model::extract_with(
             tree,
             file,
             doc.chunk.template,
             &settings.namespace,
+            &settings.controllers,
             &mut extracted,
         );
         for obj in &extracted.objects {

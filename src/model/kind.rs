@@ -29,6 +29,9 @@ pub enum Kind {
     DeploymentConfig,
     /// KEDA `ScaledObject` (`keda.sh`), an autoscaler like the HorizontalPodAutoscaler.
     ScaledObject,
+    /// A controller the configuration declares (`controllers`), judged like a Deployment; its
+    /// name is the object's `kind_name`.
+    Declared,
     Other,
 }
 
@@ -66,10 +69,14 @@ impl Kind {
 
     /// Its name as manifests write it (`Other` has none of its own).
     pub fn name(self) -> &'static str {
-        Self::NAMED
-            .iter()
-            .find(|(k, _)| *k == self)
-            .map_or("(other kind)", |(_, n)| n)
+        Self::NAMED.iter().find(|(k, _)| *k == self).map_or(
+            if self == Kind::Declared {
+                "(declared controller)"
+            } else {
+                "(other kind)"
+            },
+            |(_, n)| n,
+        )
     }
 }
 
@@ -91,6 +98,7 @@ pub const WORKLOAD_KINDS: &[Kind] = &[
     Kind::CronJob,
     Kind::Rollout,
     Kind::DeploymentConfig,
+    Kind::Declared,
 ];
 
 /// Workload kinds whose pods run until stopped (not Jobs and CronJobs).
@@ -103,6 +111,7 @@ pub const LONG_RUNNING_KINDS: &[Kind] = &[
     Kind::ReplicationController,
     Kind::Rollout,
     Kind::DeploymentConfig,
+    Kind::Declared,
 ];
 
 /// Workloads whose replica count is set in the manifest (or by an autoscaler).
@@ -113,6 +122,7 @@ pub const REPLICATED_KINDS: &[Kind] = &[
     Kind::ReplicationController,
     Kind::Rollout,
     Kind::DeploymentConfig,
+    Kind::Declared,
 ];
 
 /// Workloads that keep a set of interchangeable pods running, the way a Deployment does: the
@@ -122,6 +132,7 @@ pub const DEPLOYMENT_LIKE_KINDS: &[Kind] = &[
     Kind::StatefulSet,
     Kind::Rollout,
     Kind::DeploymentConfig,
+    Kind::Declared,
 ];
 
 /// Autoscalers that set a workload's replica count: HorizontalPodAutoscalers and KEDA

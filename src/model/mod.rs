@@ -635,6 +635,18 @@ fn is_workload(group: &str, kind: Kind) -> bool {
     }
 }
 
+/// A controller a platform declares in its configuration (`controllers`): its pods are judged
+/// like a Deployment's, read at these paths (keys from the object's root).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Controller {
+    /// The API group (`apps.kruise.io`), `""` for the core group.
+    pub group: String,
+    pub kind: String,
+    pub template: Vec<String>,
+    pub selector: Vec<String>,
+    pub replicas: Vec<String>,
+}
+
 /// What a document held.
 #[derive(Debug, Default)]
 pub struct Extracted {
@@ -666,6 +678,19 @@ pub fn extract(
     default_namespace: &str,
     out: &mut Extracted,
 ) {
+    extract_with(tree, file, template, default_namespace, &[], out);
+}
+
+/// [`extract`], with the controllers a platform declares (`controllers` in the configuration)
+/// read as workloads.
+pub fn extract_with(
+    tree: &Tree<'_>,
+    file: FileId,
+    template: Option<&str>,
+    default_namespace: &str,
+    controllers: &[Controller],
+    out: &mut Extracted,
+) {
     let Some(root) = tree.root() else { return };
     let template: Option<Arc<str>> = template.map(Arc::from);
     let mut x = Extractor {
@@ -673,6 +698,7 @@ pub fn extract(
         file,
         template,
         default_namespace,
+        controllers,
         key: None,
         errors: &mut out.field_errors,
     };
@@ -707,6 +733,7 @@ struct Extractor<'t, 'a, 'd> {
     file: FileId,
     template: Option<Arc<str>>,
     default_namespace: &'t str,
+    controllers: &'t [Controller],
     key: Option<Arc<ObjectKey>>,
     errors: &'d mut Vec<FieldError>,
 }
@@ -929,8 +956,18 @@ impl Extractor<'_, '_, '_> {
             })
             .unwrap_or(false);
         let group = api_group(&api_version.value);
-        let kind_id = Kind::parse(&kind.value);
-        let spec = if is_workload(group, kind_id) {
+        let declared = self
+            .controllers
+            .iter()
+            .find(|c| c.group == group && c.kind == kind.value);
+        let kind_id = match declared {
+            Some(_) => Kind::Declared,
+            None => Kind::parse(&kind.value),
+        };
+        let spec = if let Some(c) = declared {
+            self.declared_workload(root, c)
+                .map_or(Spec::Other, |w| Spec::Workload(Box::new(w)))
+        } else if is_workload(group, kind_id) {
             self.workload(root, kind_id, &labels, &annotations)
                 .map_or(Spec::Other, |w| Spec::Workload(Box::new(w)))
         } else if group == "policy" && kind_id == Kind::PodDisruptionBudget {
@@ -1015,30 +1052,7 @@ impl Extractor<'_, '_, '_> {
             (Some(spec), "spec.template")
         };
         let template_node = template_parent.and_then(|p| self.map(p, "template", prefix));
-        let template = match template_node {
-            Some(t) => {
-                let tmeta = self.map(t, "metadata", &format!("{prefix}.metadata"));
-                let tlabels = tmeta
-                    .map(|m| self.labels(m, "labels", &format!("{prefix}.metadata.labels")))
-                    .unwrap_or_default();
-                let tann = tmeta
-                    .map(|m| self.annotations(m, &format!("{prefix}.metadata.annotations")))
-                    .unwrap_or_default();
-                match self.map(t, "spec", &format!("{prefix}.spec")) {
-                    Some(ps) => {
-                        let span = self.entry_span(t, "spec").unwrap_or(self.span(ps));
-                        self.pod_spec(ps, span, tlabels, tann, &format!("{prefix}.spec"))
-                    }
-                    None => PodTemplate {
-                        labels: tlabels,
-                        annotations: tann,
-                        span: self.span(t),
-                        ..PodTemplate::default()
-                    },
-                }
-            }
-            None => PodTemplate::default(),
-        };
+        let template = self.pod_template(template_node, prefix);
         let replicas = if REPLICATED_KINDS.contains(&kind) {
             self.int(spec, "replicas", "spec.replicas")
         } else {
@@ -1082,6 +1096,75 @@ impl Extractor<'_, '_, '_> {
             min_ready_seconds,
             progress_deadline_seconds,
             workload_ref,
+            borrowed_template: false,
+        })
+    }
+
+    /// The pod template at `node` (`prefix` is its path, for messages).
+    fn pod_template(&mut self, node: Option<NodeId>, prefix: &str) -> PodTemplate {
+        match node {
+            Some(t) => {
+                let tmeta = self.map(t, "metadata", &format!("{prefix}.metadata"));
+                let tlabels = tmeta
+                    .map(|m| self.labels(m, "labels", &format!("{prefix}.metadata.labels")))
+                    .unwrap_or_default();
+                let tann = tmeta
+                    .map(|m| self.annotations(m, &format!("{prefix}.metadata.annotations")))
+                    .unwrap_or_default();
+                match self.map(t, "spec", &format!("{prefix}.spec")) {
+                    Some(ps) => {
+                        let span = self.entry_span(t, "spec").unwrap_or(self.span(ps));
+                        self.pod_spec(ps, span, tlabels, tann, &format!("{prefix}.spec"))
+                    }
+                    None => PodTemplate {
+                        labels: tlabels,
+                        annotations: tann,
+                        span: self.span(t),
+                        ..PodTemplate::default()
+                    },
+                }
+            }
+            None => PodTemplate::default(),
+        }
+    }
+
+    /// A workload of a controller the configuration declares: its pod template, selector and
+    /// replicas at the declared paths.
+    fn declared_workload(&mut self, root: NodeId, c: &Controller) -> Option<Workload> {
+        let tree = self.tree;
+        fn at<'p>(tree: &Tree<'_>, root: NodeId, path: &'p [String]) -> Option<(NodeId, &'p str)> {
+            let (last, parents) = path.split_last()?;
+            let keys: Vec<&str> = parents.iter().map(String::as_str).collect();
+            let parent = if keys.is_empty() {
+                Some(root)
+            } else {
+                tree.path(root, &keys)
+            };
+            parent
+                .filter(|&p| tree.is_map(p))
+                .map(|p| (p, last.as_str()))
+        }
+        let at = |path| at(tree, root, path);
+        let template_at = at(&c.template);
+        let selector_at = at(&c.selector);
+        let replicas_at = at(&c.replicas);
+        let template_path = c.template.join(".");
+        let template_node = template_at.and_then(|(p, k)| self.map(p, k, &template_path));
+        let template = self.pod_template(template_node, &template_path);
+        let selector =
+            selector_at.and_then(|(p, k)| self.label_selector(p, k, &c.selector.join(".")));
+        let replicas = replicas_at.and_then(|(p, k)| self.int(p, k, &c.replicas.join(".")));
+        let replicas_invalid =
+            replicas.is_none() && replicas_at.is_some_and(|(p, k)| self.field(p, k).is_some());
+        Some(Workload {
+            replicas,
+            replicas_invalid,
+            selector,
+            strategy: None,
+            template,
+            min_ready_seconds: None,
+            progress_deadline_seconds: None,
+            workload_ref: None,
             borrowed_template: false,
         })
     }

@@ -30,6 +30,9 @@ pub struct Settings {
     /// Files and directories of CustomResourceDefinitions read for the schema checks, besides
     /// the CRDs among the inputs (the `schemas` setting).
     pub schema_paths: Vec<std::path::PathBuf>,
+    /// Controllers the platform declares (`controllers`): their pods are judged like a
+    /// Deployment's.
+    pub controllers: Vec<crate::model::Controller>,
 }
 
 /// When findings make the exit code 1: `fail-on` in the configuration, `--fail-on` on the
@@ -82,6 +85,7 @@ impl Default for Settings {
             jobs: 0,
             kubernetes_version: None,
             schema_paths: Vec::new(),
+            controllers: Vec::new(),
         }
     }
 }
