@@ -185,7 +185,15 @@ pub(crate) fn lint_loaded(
             .get(f as usize)
             .and_then(|i| active_by.get(i.settings))
     };
-    let root_active = ActiveRules::new(root);
+    // The run hooks and the suppressions hook run once, under the run's own settings.
+    let fallback_active;
+    let root_active: &ActiveRules = match active_by.first() {
+        Some(a) => a,
+        None => {
+            fallback_active = ActiveRules::new(root);
+            &fallback_active
+        }
+    };
     let reported = |f: FileId| inputs.get(f as usize).is_some_and(|i| !i.context);
     let started = std::time::Instant::now();
     let mut objects = Vec::with_capacity(results.iter().map(|e| e.objects.len()).sum());

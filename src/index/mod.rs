@@ -600,9 +600,18 @@ impl Index {
     /// scaling it, a patch and its base): they share an application, or one of them belongs
     /// to none (a file of the repository outside every application root).
     pub fn linked(&self, a: FileId, b: FileId) -> bool {
-        let apps = |f: FileId| self.file_apps.get(f as usize).map_or(&[][..], |a| &a[..]);
-        let (x, y) = (apps(a), apps(b));
-        a == b || x.is_empty() || y.is_empty() || x.iter().any(|i| y.contains(i))
+        let (x, y) = (self.apps(a), self.apps(b));
+        a == b || x.is_empty() || y.is_empty() || self.share_an_app(a, b)
+    }
+
+    /// The applications of a file ([`FileInfo::apps`]).
+    fn apps(&self, f: FileId) -> &[u32] {
+        self.file_apps.get(f as usize).map_or(&[][..], |a| &a[..])
+    }
+
+    fn share_an_app(&self, a: FileId, b: FileId) -> bool {
+        let y = self.apps(b);
+        self.apps(a).iter().any(|i| y.contains(i))
     }
 
     pub fn get(&self, id: ObjectId) -> &Object {
@@ -666,8 +675,7 @@ impl Index {
     /// its resources, bases, components or patches). Two loose files that happen to hold
     /// objects of one name are not a patch and its base (a linter's test fixtures side by side).
     pub fn patches(&self, patch: FileId, base: FileId) -> bool {
-        let apps = |f: FileId| self.file_apps.get(f as usize).map_or(&[][..], |a| &a[..]);
-        patch == base || apps(patch).iter().any(|i| apps(base).contains(i))
+        patch == base || self.share_an_app(patch, base)
     }
 
     pub fn workloads_in(&self, namespace: &str) -> &[ObjectId] {

@@ -338,7 +338,6 @@ fn check_file(
     settings: &Settings,
     out: &mut Vec<Diagnostic>,
 ) {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let meta = builtin::builtin().and_then(|b| {
         let release = release(settings)?;
         Some((b.types.as_slice(), b.object_meta(release)?))
