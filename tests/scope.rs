@@ -387,3 +387,90 @@ fn standard_input_named_into_the_repository_has_its_context() {
     let anonymous = run(&["lint", "-", "--format", "json"]);
     assert!(rules(&anonymous).contains(&"missing-pdb".to_string()));
 }
+
+/// A kustomize overlay's patch is judged merged with the base its kustomization names: what it
+/// adds counts (a readiness probe), and what it changes is judged with the base's fields (its
+/// replica count with the base's spreading), at the patch, the base given as related.
+#[test]
+fn an_overlay_patch_is_judged_merged_with_its_base() {
+    let t = TempDir::new("overlay-patch");
+    git(&t.0, &["init", "-q"]);
+    let base = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: api:1
+          ports: [{containerPort: 8080}]
+          lifecycle: {preStop: {sleep: {seconds: 5}}}
+";
+    t.write("base/kustomization.yaml", "resources: [deployment.yaml]\n");
+    t.write("base/deployment.yaml", base);
+    t.write(
+        "overlays/prod/kustomization.yaml",
+        "resources: [../../base]\npatches:\n  - path: patch.yaml\n",
+    );
+    let patch = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  replicas: 3
+  template:
+    spec:
+      containers:
+        - name: api
+          readinessProbe: {httpGet: {path: /ready, port: 8080}}
+          livenessProbe: {httpGet: {path: /live, port: 8080}, failureThreshold: 6}
+";
+    t.write("overlays/prod/patch.yaml", patch);
+    let o = run_in(
+        &t.0,
+        &["lint", "overlays/prod/patch.yaml", "--format", "json"],
+    );
+    let found = findings(&o);
+    let on_patch: Vec<&str> = found.iter().map(|f| f.0.as_str()).collect();
+    // The merged workload has its probes (the patch adds them) and its preStop (the base has
+    // it); its 3 replicas are not spread.
+    for absent in [
+        "missing-readiness-probe",
+        "missing-liveness-probe",
+        "missing-prestop-sleep",
+    ] {
+        assert!(!on_patch.contains(&absent), "{found:?}");
+    }
+    let spread = found
+        .iter()
+        .find(|f| f.0 == "missing-pod-anti-affinity")
+        .unwrap_or_else(|| panic!("{found:?}"));
+    assert_eq!(
+        (spread.1.as_str(), spread.2, spread.3),
+        ("patch.yaml", 4, 9)
+    );
+    assert!(spread.4.contains("merged with its base"), "{}", spread.4);
+    let v = json(&o);
+    let related = v["diagnostics"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["rule"] == "missing-pod-anti-affinity"))
+        .map(|d| d["related"][0]["file"].as_str().unwrap_or("").to_string());
+    assert_eq!(related.as_deref(), Some("base/deployment.yaml"));
+
+    // Outside the overlay, a file that only shares the name is not its base.
+    let u = TempDir::new("unrelated-patch");
+    git(&u.0, &["init", "-q"]);
+    u.write("a/kustomization.yaml", "resources: [deployment.yaml]\n");
+    u.write("a/deployment.yaml", base);
+    u.write("b/kustomization.yaml", "patches:\n  - path: patch.yaml\n");
+    u.write("b/patch.yaml", patch);
+    let o = run_in(&u.0, &["lint", "b/patch.yaml", "--format", "json"]);
+    assert_eq!(findings(&o), vec![], "{}", common::stdout(&o));
+}

@@ -7,6 +7,7 @@
 //! workspace.
 
 pub mod load;
+mod merged;
 pub mod workspace;
 
 use std::collections::HashMap;
@@ -253,9 +254,12 @@ pub(crate) fn lint_loaded(
                 index: &index,
                 settings: of_file(obj.file),
             };
-            for rule in active_of(obj.file).map_or(&[][..], |a| &a.object[..]) {
-                if rule.meta().applies_to(obj) {
-                    rule.check_object(obj, &cx, &mut out);
+            let rules = active_of(obj.file).map_or(&[][..], |a| &a.object[..]);
+            if !merged::judge(obj, &cx, rules, &mut out) {
+                for rule in rules {
+                    if rule.meta().applies_to(obj) {
+                        rule.check_object(obj, &cx, &mut out);
+                    }
                 }
             }
             compact(&mut out);

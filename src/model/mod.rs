@@ -7,6 +7,7 @@
 //! finding at its position, and the field is treated as absent.
 
 pub mod kind;
+pub mod patch;
 pub mod selector;
 pub mod wait;
 

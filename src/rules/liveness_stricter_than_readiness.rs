@@ -16,8 +16,9 @@ handler, since a struggling application usually fails both checks, whatever they
 that give up at the same time are not reported here (the same check with the same timing is \
 `identical-probes`).\n\n\
 Every long-running container is checked, sidecars included; Jobs, CronJobs and Pods that run \
-to completion (`restartPolicy: Never` or `OnFailure`, Helm hooks) are not, nor kustomize \
-patches whose containers carry no `image`. A probe with a field of the wrong type (an \
+to completion (`restartPolicy: Never` or `OnFailure`, Helm hooks) are not, and a kustomize \
+patch whose containers carry no `image` is judged merged with its base when the base is among the inputs (in its file or its kustomization; \
+see the README's repository scope), and not judged alone. A probe with a field of the wrong type (an \
 unrendered template value) is not judged.",
     why_it_matters: "Readiness takes a struggling pod out of rotation so it can recover; \
 liveness restarts a process that will not. When liveness gives up first, an overloaded or \

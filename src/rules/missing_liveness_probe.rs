@@ -12,7 +12,8 @@ ReplicaSet or ReplicationController that has no `livenessProbe`. Sidecars (init 
 with `restartPolicy: Always`) are checked too; ordinary init containers, Jobs and CronJobs are \
 not. Neither are Pods that run to completion (`restartPolicy: Never` or `OnFailure`, Helm hooks \
 such as `helm test` pods), which nothing restarts to keep them running; kustomize patches whose \
-containers carry no `image` (the base they are merged into is judged); and a Rollout that runs \
+containers carry no `image`, alone (a patch is judged merged with its base when the base is \
+among the inputs, in its file or its kustomization: see the README's repository scope); and a Rollout that runs \
 a referenced Deployment's pod template (the Deployment is judged).",
     why_it_matters: "A process that deadlocks or stops making progress keeps running, and \
 without a liveness probe nothing restarts it: it holds its share of traffic (if its readiness \

@@ -24,8 +24,9 @@ is reported by `spread-selector-mismatch`. A podAntiAffinity term that cannot ma
 own namespace does not count: one that lists other `namespaces` only, or whose \
 `namespaceSelector` excludes it by `kubernetes.io/metadata.name` (the only namespace label the \
 manifests tell); such a term keeps the pod away from other namespaces' pods, not from its own \
-replicas. DaemonSets already run one pod per node and are not checked, nor are fragments (a \
-kustomize patch whose pod template has no containers, or no container with an `image`).",
+replicas. DaemonSets already run one pod per node and are not checked, and a fragment (a \
+kustomize patch whose pod template has no containers, or no container with an `image`) is judged merged with its base when the base is among the inputs (in its file or its kustomization; \
+see the README's repository scope), and not judged alone: a patch that raises `replicas` over a base with no spreading is reported at the patch.",
     why_it_matters: "Replicas protect against a node failure or a node drain only if they run on \
 different nodes. Without a spreading rule the scheduler may place several replicas, or all of \
 them, on the same node: it prefers the node with the most free resources or the one where the \

@@ -28,7 +28,8 @@ it sleeps (`nginx -s quit; sleep 5`, `kill 1 && sleep 10`): its sleep only delay
 application that has already stopped serving, which is the outage the wait should prevent.\n\n\
 Pods that run to completion (a Pod with `restartPolicy: Never` or `OnFailure`, a Helm hook \
 such as a `helm test` pod) are not judged: no rollout removes them from a load balancer. \
-Neither are kustomize patches whose containers carry no `image` (their base is judged), nor a \
+Kustomize patches whose containers carry no `image` are judged merged with their base when the base is among the inputs (in its file or its kustomization; \
+see the README's repository scope), and not judged alone; neither is a \
 Rollout that runs a referenced Deployment's pod template (the Deployment is).\n\n\
 Sidecars (init containers with `restartPolicy: Always`) are reported only when they declare \
 ports and no app container of the pod waits: the kubelet stops sidecars after every app \

@@ -23,7 +23,8 @@ Sidecars (init containers with `restartPolicy: Always`) count as containers; ord
 containers, Jobs and CronJobs are not judged. Neither are Pods that run to completion \
 (`restartPolicy: Never` or `OnFailure`, Helm hooks such as `helm test` pods): nothing routes \
 traffic to them or waits for them to be ready. A kustomize patch whose containers carry no \
-`image` is not judged either (the base it is merged into is), nor a Rollout that runs a \
+`image` is judged merged with its base when the base is among the inputs (in its file or its kustomization; \
+see the README's repository scope), and not judged alone; neither is a Rollout that runs a \
 referenced Deployment's pod template (the Deployment is).",
     why_it_matters: "Without a readiness probe a pod is added to its Service's endpoints as soon \
 as its containers start, before the application listens. During every rollout and every node \

@@ -23,8 +23,9 @@ nodes, not zones, and does not count. A term on the zone key counts whatever its
 (it lists other `namespaces` only, or its `namespaceSelector` excludes it by \
 `kubernetes.io/metadata.name`) does not count: it keeps the pods away from other namespaces' \
 pods, not from each other. Nothing is reported when the platform has a single zone \
-(`--zones 1`), nor for fragments (kustomize patches whose pod template has no containers, or \
-no container with an `image`).",
+(`--zones 1`), and fragments (kustomize patches whose pod template has no containers, or \
+no container with an `image`) are judged merged with their base when the base is among the inputs (in its file or its kustomization; \
+see the README's repository scope), and not judged alone.",
     why_it_matters: "A zone is the unit that fails together: a power or network incident, or a \
 zonal maintenance, takes down every node in it. Pods spread across nodes can still all sit in \
 one zone, and then a zone outage is a full outage however many replicas run. The scheduler's \

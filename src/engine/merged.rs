@@ -1,0 +1,80 @@
+//! A kustomize patch judged merged with its base.
+//!
+//! A workload fragment (a patch: its containers carry no `image`) whose base is among the
+//! inputs, in its file or its kustomize application ([`Index::bases_of`]), is judged as what
+//! the cluster runs: the base with the patch merged in ([`crate::model::patch::merge`]). The
+//! base is judged as written too, so the merged workload's findings that the base already has
+//! word for word are its, not the patch's; the others are the patch's:
+//! - at the patch's own field when the finding points at one (a probe the patch adds that
+//!   gives up sooner than the base's readiness probe);
+//! - at the patch's name otherwise (its `replicas: 3` over a base with no anti-affinity),
+//!   with the base's position as a related location.
+//!
+//! [`Index::bases_of`]: crate::index::Index::bases_of
+
+use crate::base::diagnostic::Diagnostic;
+use crate::model::{patch, Object};
+use crate::rule::{Context, Rule};
+
+/// Judges `fragment` merged with each of its bases, adding the findings to `out`. Returns
+/// `false` when it is not a patch with a base among the inputs (judge it as written).
+pub(crate) fn judge(
+    fragment: &Object,
+    cx: &Context<'_>,
+    rules: &[&'static dyn Rule],
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    if !fragment.workload().is_some_and(|w| w.is_fragment()) {
+        return false;
+    }
+    let mut judged = false;
+    let start = out.len();
+    for base in cx.index.bases_of(fragment) {
+        let Some(merged) = patch::merge(base, fragment) else {
+            continue;
+        };
+        judged = true;
+        let mut own = Vec::new();
+        let mut found = Vec::new();
+        for rule in rules {
+            if rule.meta().applies_to(base) {
+                rule.check_object(base, cx, &mut own);
+            }
+            if rule.meta().applies_to(&merged.object) {
+                rule.check_object(&merged.object, cx, &mut found);
+            }
+        }
+        for mut d in found {
+            if own
+                .iter()
+                .any(|o| o.rule == d.rule && o.message == d.message)
+            {
+                continue;
+            }
+            let in_patch = |file, span| file == base.file && merged.from_patch.contains(&span);
+            if in_patch(d.file, d.span) {
+                d.file = fragment.file;
+            } else {
+                let (file, span) = (d.file, d.span);
+                d.file = fragment.file;
+                d.span = fragment.name_span();
+                d.message.push_str(" (this patch merged with its base)");
+                d = d.related(file, span, "in the base this patch is merged into");
+            }
+            d.template = fragment.template.clone();
+            d.object = Some(fragment.key.clone());
+            for r in &mut d.related {
+                if in_patch(r.file, r.span) {
+                    r.file = fragment.file;
+                }
+            }
+            let seen = out[start..]
+                .iter()
+                .any(|o| o.rule == d.rule && o.message == d.message && o.span == d.span);
+            if !seen {
+                out.push(d);
+            }
+        }
+    }
+    judged
+}
