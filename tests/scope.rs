@@ -464,6 +464,25 @@ spec:
         .map(|d| d["related"][0]["file"].as_str().unwrap_or("").to_string());
     assert_eq!(related.as_deref(), Some("base/deployment.yaml"));
 
+    // A second patch file of the overlay with the same count: the finding about the base's
+    // spreading is said once, on the first patch file.
+    t.write(
+        "overlays/prod/kustomization.yaml",
+        "resources: [../../base]\npatches:\n  - path: patch.yaml\n  - path: limits.yaml\n",
+    );
+    t.write(
+        "overlays/prod/limits.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 3\n",
+    );
+    let o = run_in(&t.0, &["lint", "overlays", "--format", "json"]);
+    let spread: Vec<_> = findings(&o)
+        .into_iter()
+        .filter(|f| f.0 == "missing-pod-anti-affinity")
+        .map(|f| f.1)
+        .collect();
+    // (The first in input order: files sort by path.)
+    assert_eq!(spread, ["limits.yaml"]);
+
     // Outside the overlay, a file that only shares the name is not its base.
     let u = TempDir::new("unrelated-patch");
     git(&u.0, &["init", "-q"]);

@@ -8,7 +8,9 @@
 //! - at the patch's own field when the finding points at one (a probe the patch adds that
 //!   gives up sooner than the base's readiness probe);
 //! - at the patch's name otherwise (its `replicas: 3` over a base with no anti-affinity),
-//!   with the base's position as a related location.
+//!   with the base's position as a related location. When several patch files of one overlay
+//!   patch the same base (`healthcheck_patch.yaml` and `memorylimit_patch.yaml`, both with
+//!   `replicas: 2`), such a finding is reported once, on the first of them.
 //!
 //! [`Index::bases_of`]: crate::index::Index::bases_of
 
@@ -30,51 +32,86 @@ pub(crate) fn judge(
     let mut judged = false;
     let start = out.len();
     for base in cx.index.bases_of(fragment) {
-        let Some(merged) = patch::merge(base, fragment) else {
+        let Some(found) = merged_findings(fragment, base, cx, rules) else {
             continue;
         };
         judged = true;
-        let mut own = Vec::new();
-        let mut found = Vec::new();
-        for rule in rules {
-            if rule.meta().applies_to(base) {
-                rule.check_object(base, cx, &mut own);
-            }
-            if rule.meta().applies_to(&merged.object) {
-                rule.check_object(&merged.object, cx, &mut found);
-            }
-        }
-        for mut d in found {
-            if own
-                .iter()
-                .any(|o| o.rule == d.rule && o.message == d.message)
-            {
+        // What an earlier patch of the same base in the same overlay already says at its name.
+        let earlier: Vec<Finding> = cx
+            .index
+            .sibling_patches(fragment, base)
+            .filter(|s| s.id < fragment.id)
+            .filter_map(|s| merged_findings(s, base, cx, rules))
+            .flatten()
+            .filter(|f| f.at_name)
+            .collect();
+        for f in found {
+            let d = f.diagnostic;
+            let said = |o: &Diagnostic| o.rule == d.rule && o.message == d.message;
+            if f.at_name && earlier.iter().any(|e| said(&e.diagnostic)) {
                 continue;
             }
-            let in_patch = |file, span| file == base.file && merged.from_patch.contains(&span);
-            if in_patch(d.file, d.span) {
-                d.file = fragment.file;
-            } else {
-                let (file, span) = (d.file, d.span);
-                d.file = fragment.file;
-                d.span = fragment.name_span();
-                d.message.push_str(" (this patch merged with its base)");
-                d = d.related(file, span, "in the base this patch is merged into");
-            }
-            d.template = fragment.template.clone();
-            d.object = Some(fragment.key.clone());
-            for r in &mut d.related {
-                if in_patch(r.file, r.span) {
-                    r.file = fragment.file;
-                }
-            }
-            let seen = out[start..]
-                .iter()
-                .any(|o| o.rule == d.rule && o.message == d.message && o.span == d.span);
-            if !seen {
+            if !out[start..].iter().any(|o| said(o) && o.span == d.span) {
                 out.push(d);
             }
         }
     }
     judged
+}
+
+struct Finding {
+    diagnostic: Diagnostic,
+    /// Placed at the patch's name: the finding is about a field of the base.
+    at_name: bool,
+}
+
+/// The findings of `fragment` merged into `base` that `base` as written does not have, placed
+/// in the patch's file; `None` when the two do not merge (not both workloads).
+fn merged_findings(
+    fragment: &Object,
+    base: &Object,
+    cx: &Context<'_>,
+    rules: &[&'static dyn Rule],
+) -> Option<Vec<Finding>> {
+    let merged = patch::merge(base, fragment)?;
+    let mut own = Vec::new();
+    let mut found = Vec::new();
+    for rule in rules {
+        if rule.meta().applies_to(base) {
+            rule.check_object(base, cx, &mut own);
+        }
+        if rule.meta().applies_to(&merged.object) {
+            rule.check_object(&merged.object, cx, &mut found);
+        }
+    }
+    let in_patch = |file, span| file == base.file && merged.from_patch.contains(&span);
+    let mut out = Vec::new();
+    for mut d in found {
+        if own
+            .iter()
+            .any(|o| o.rule == d.rule && o.message == d.message)
+        {
+            continue;
+        }
+        let at_name = !in_patch(d.file, d.span);
+        if at_name {
+            let (file, span) = (d.file, d.span);
+            d.span = fragment.name_span();
+            d.message.push_str(" (this patch merged with its base)");
+            d = d.related(file, span, "in the base this patch is merged into");
+        }
+        d.file = fragment.file;
+        d.template = fragment.template.clone();
+        d.object = Some(fragment.key.clone());
+        for r in &mut d.related {
+            if in_patch(r.file, r.span) {
+                r.file = fragment.file;
+            }
+        }
+        out.push(Finding {
+            diagnostic: d,
+            at_name,
+        });
+    }
+    Some(out)
 }

@@ -670,6 +670,28 @@ impl Index {
             })
     }
 
+    /// The other fragments of `fragment`'s kind, namespace and name that may patch the same
+    /// base in the same application (several patch files of one kustomize overlay), in input
+    /// order.
+    pub fn sibling_patches<'a>(
+        &'a self,
+        fragment: &'a Object,
+        base: &'a Object,
+    ) -> impl Iterator<Item = &'a Object> {
+        let ns = fragment.namespace().unwrap_or_default();
+        fragment
+            .key
+            .name
+            .iter()
+            .flat_map(move |name| self.same_identity(ns, &fragment.kind_name.value, name))
+            .filter(move |o| {
+                o.id != fragment.id
+                    && o.workload().is_some_and(|w| w.is_fragment())
+                    && self.share_an_app(fragment.file, o.file)
+                    && self.patches(o.file, base.file)
+            })
+    }
+
     /// Whether a fragment in file `patch` may be a patch of a base in file `base`: the same
     /// file, or files of one kustomize application (a kustomization that names both, through
     /// its resources, bases, components or patches). Two loose files that happen to hold
