@@ -78,7 +78,9 @@ pub struct Diagnostic {
     pub rule: &'static str,
     pub severity: Severity,
     pub message: String,
-    pub help: Option<String>,
+    /// Shared: findings of one rule often give the same advice, and a run may hold a
+    /// million findings (the engine keeps one copy of each text).
+    pub help: Option<Arc<str>>,
     pub file: FileId,
     pub span: Span,
     /// Helm `# Source:` template of the document, if any.
@@ -89,7 +91,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(Arc::from(help.into()));
         self
     }
 

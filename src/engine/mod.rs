@@ -10,7 +10,7 @@ pub mod load;
 mod merged;
 pub mod workspace;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -245,31 +245,47 @@ pub(crate) fn lint_loaded(
         .collect();
     let index = Index::build_with_files(objects, &files);
     let indexed_at = std::time::Instant::now();
-    let found: Vec<Vec<Diagnostic>> = index
-        .objects()
-        .par_iter()
-        .map(|obj| {
-            let mut out = Vec::new();
-            let cx = Context {
-                index: &index,
-                settings: of_file(obj.file),
-            };
-            let rules = active_of(obj.file).map_or(&[][..], |a| &a.object[..]);
-            if !merged::judge(obj, &cx, rules, &mut out) {
-                for rule in rules {
-                    if rule.meta().applies_to(obj) {
-                        rule.check_object(obj, &cx, &mut out);
+    // Objects go through the rules in batches: each batch's findings are moved into the
+    // run's vector before the next batch runs, so the memory of one batch's per-object vectors
+    // is reused by the next instead of every finding being held twice at the end.
+    // Findings of one rule often give the same advice: one copy of each help text is kept.
+    const BATCH: usize = 4096;
+    let mut helps: HashSet<Arc<str>> = HashSet::new();
+    for batch in index.objects().chunks(BATCH) {
+        let found: Vec<Vec<Diagnostic>> = batch
+            .par_iter()
+            .map(|obj| {
+                let mut out = Vec::new();
+                let cx = Context {
+                    index: &index,
+                    settings: of_file(obj.file),
+                };
+                let rules = active_of(obj.file).map_or(&[][..], |a| &a.object[..]);
+                if !merged::judge(obj, &cx, rules, &mut out) {
+                    for rule in rules {
+                        if rule.meta().applies_to(obj) {
+                            rule.check_object(obj, &cx, &mut out);
+                        }
                     }
                 }
+                compact(&mut out);
+                out
+            })
+            .collect();
+        for mut d in found.into_iter().flatten() {
+            if let Some(h) = d.help.take() {
+                d.help = Some(match helps.get(&*h) {
+                    Some(shared) => shared.clone(),
+                    None => {
+                        helps.insert(h.clone());
+                        h
+                    }
+                });
             }
-            compact(&mut out);
-            out
-        })
-        .collect();
-    // Findings can outnumber objects several times over: they are moved once, into a vector
-    // of the exact size, and hold no spare capacity (see `compact`).
-    diagnostics.reserve_exact(found.iter().map(Vec::len).sum());
-    diagnostics.extend(found.into_iter().flatten());
+            diagnostics.push(d);
+        }
+    }
+    drop(helps);
     let cx = Context {
         index: &index,
         settings: root,
@@ -302,7 +318,7 @@ pub(crate) fn lint_loaded(
             }
         }
     }
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     let (mut suppressed, used) = suppress::apply(&mut diagnostics, &suppressions);
     if !suppressions.is_empty() {
@@ -329,7 +345,7 @@ pub(crate) fn lint_loaded(
     let shown = |d: &Diagnostic| reported(d.file) || d.related.iter().any(|r| reported(r.file));
     diagnostics.retain(shown);
     suppressed.retain(|s| shown(&s.diagnostic));
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     let timings = Timings {
         load: std::time::Duration::ZERO,
@@ -368,9 +384,6 @@ pub(crate) fn lint_loaded(
 fn compact(found: &mut Vec<Diagnostic>) {
     for d in found.iter_mut() {
         d.message.shrink_to_fit();
-        if let Some(h) = &mut d.help {
-            h.shrink_to_fit();
-        }
     }
     found.shrink_to_fit();
 }

@@ -167,7 +167,8 @@ pub struct Workload {
     pub replicas_invalid: bool,
     pub selector: Option<Spanned<Selector>>,
     /// Deployment `strategy`, StatefulSet and DaemonSet `updateStrategy`.
-    pub strategy: Option<Strategy>,
+    /// Boxed: most workloads write none, and the model is kept for the whole run.
+    pub strategy: Option<Box<Strategy>>,
     pub template: PodTemplate,
     /// Deployment `minReadySeconds` and `progressDeadlineSeconds`.
     pub min_ready_seconds: Option<Spanned<i64>>,
@@ -281,7 +282,8 @@ pub struct Container {
     pub readiness_probe: Option<Box<Probe>>,
     pub liveness_probe: Option<Box<Probe>>,
     pub startup_probe: Option<Box<Probe>>,
-    pub pre_stop: Option<Spanned<Handler>>,
+    /// Boxed: most containers have none, and the model is kept for the whole run.
+    pub pre_stop: Option<Box<Spanned<Handler>>>,
     /// What the preStop hook waits before SIGTERM ([`Handler::wait`]), at the words that say
     /// it: the `sleep` command, the `seconds` of the native action, or the `httpGet` action.
     pub pre_stop_wait: Option<Spanned<Wait>>,
@@ -549,6 +551,58 @@ impl Object {
             .filter(|w| !w.is_fragment() && !w.borrowed_template && !self.runs_to_completion())
     }
 
+    /// The object without spare capacity in its vectors: objects are kept for the whole run,
+    /// and a vector grown by pushes holds room for four elements (four 304-byte containers
+    /// for a pod's one), which would double a small workload's memory.
+    pub fn shrunk(mut self) -> Object {
+        self.labels.shrink_to_fit();
+        self.annotations.shrink_to_fit();
+        match &mut self.spec {
+            Spec::Workload(w) => {
+                if let Some(s) = &mut w.selector {
+                    s.value.shrink_to_fit();
+                }
+                let t = &mut w.template;
+                t.labels.shrink_to_fit();
+                t.annotations.shrink_to_fit();
+                for c in t.containers.iter_mut().chain(t.init_containers.iter_mut()) {
+                    c.ports.shrink_to_fit();
+                    c.numbers_in_args.shrink_to_fit();
+                    c.unreadable.shrink_to_fit();
+                }
+                t.containers.shrink_to_fit();
+                t.init_containers.shrink_to_fit();
+                for term in t
+                    .anti_affinity
+                    .iter_mut()
+                    .chain(t.topology_spread.iter_mut())
+                {
+                    if let Some(s) = &mut term.selector {
+                        s.value.shrink_to_fit();
+                    }
+                    term.namespaces.shrink_to_fit();
+                }
+                t.anti_affinity.shrink_to_fit();
+                t.topology_spread.shrink_to_fit();
+            }
+            Spec::PodDisruptionBudget(p) => {
+                if let Some(s) = &mut p.selector {
+                    s.value.shrink_to_fit();
+                }
+            }
+            Spec::Service(svc) => {
+                if let Some(s) = &mut svc.selector {
+                    s.value.shrink_to_fit();
+                }
+                svc.ports.shrink_to_fit();
+            }
+            Spec::Route(r) => r.backends.shrink_to_fit(),
+            Spec::ConfigMap(numbers) => numbers.shrink_to_fit(),
+            Spec::HorizontalPodAutoscaler(_) | Spec::CustomResourceDefinition(_) | Spec::Other => {}
+        }
+        self
+    }
+
     /// The annotation's value, on the object or on its pod template.
     pub fn annotation(&self, name: &str) -> Option<&Spanned<String>> {
         let own = self.annotations.iter().find(|(k, _)| k == name);
@@ -715,7 +769,7 @@ pub fn extract_with(
         for &item in tree.items(items) {
             match tree.resolve(item) {
                 Some(item) if tree.is_map(item) => match x.object(item) {
-                    Some(obj) => out.objects.push(obj),
+                    Some(obj) => out.objects.push(obj.shrunk()),
                     None => out.skipped += 1,
                 },
                 _ => out.skipped += 1,
@@ -724,7 +778,7 @@ pub fn extract_with(
         return;
     }
     match x.object(root) {
-        Some(obj) => out.objects.push(obj),
+        Some(obj) => out.objects.push(obj.shrunk()),
         None => out.skipped += 1,
     }
 }
@@ -1170,7 +1224,7 @@ impl Extractor<'_, '_, '_> {
         })
     }
 
-    fn strategy(&mut self, spec: NodeId, key: &str) -> Option<Strategy> {
+    fn strategy(&mut self, spec: NodeId, key: &str) -> Option<Box<Strategy>> {
         let path = format!("spec.{key}");
         let s = self.map(spec, key, &path)?;
         let span = self.entry_span(spec, key).unwrap_or(self.span(s));
@@ -1191,14 +1245,14 @@ impl Extractor<'_, '_, '_> {
         let rolling_update = self
             .field(s, "rollingUpdate")
             .and_then(|_| self.entry_span(s, "rollingUpdate"));
-        Some(Strategy {
+        Some(Box::new(Strategy {
             span,
             kind,
             max_surge,
             max_unavailable,
             partition,
             rolling_update,
-        })
+        }))
     }
 
     fn label_selector(&mut self, map: NodeId, key: &str, path: &str) -> Option<Spanned<Selector>> {
@@ -1444,7 +1498,10 @@ impl Extractor<'_, '_, '_> {
         }
         let pre_stop = pre_stop_node.map(|(l, h)| {
             let span = self.entry_span(l, "preStop").unwrap_or(self.span(h));
-            Spanned::new(self.handler(h, &format!("{lpath}.preStop")), span)
+            Box::new(Spanned::new(
+                self.handler(h, &format!("{lpath}.preStop")),
+                span,
+            ))
         });
         let pre_stop_wait = match (&pre_stop, pre_stop_node) {
             (Some(p), Some((_, h))) => p

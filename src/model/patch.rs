@@ -103,7 +103,7 @@ fn merge_strategy(
     b: &Workload,
     p: &Workload,
     from_patch: &mut Vec<Span>,
-) -> Option<super::Strategy> {
+) -> Option<Box<super::Strategy>> {
     let Some(ps) = &p.strategy else {
         return b.strategy.clone();
     };

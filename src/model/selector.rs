@@ -12,6 +12,11 @@ impl Labels {
         Labels(Vec::new())
     }
 
+    /// Drops spare capacity (kept for the whole run).
+    pub fn shrink_to_fit(&mut self) {
+        self.0.shrink_to_fit();
+    }
+
     pub fn insert(&mut self, key: String, value: String) {
         match self.0.binary_search_by(|(k, _)| k.as_str().cmp(&key)) {
             Ok(i) => self.0[i].1 = value,
@@ -130,6 +135,12 @@ pub struct Selector {
 }
 
 impl Selector {
+    /// Drops spare capacity (kept for the whole run).
+    pub fn shrink_to_fit(&mut self) {
+        self.match_labels.shrink_to_fit();
+        self.expressions.shrink_to_fit();
+    }
+
     pub fn from_labels(labels: Labels) -> Selector {
         Selector {
             match_labels: labels,

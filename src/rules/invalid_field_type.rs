@@ -64,7 +64,7 @@ impl Rule for InvalidFieldType {
                 rule: META.id,
                 severity: META.severity,
                 message: e.message.clone(),
-                help: Some(e.help.clone()),
+                help: Some(e.help.as_str().into()),
                 file: doc.file,
                 span: e.span,
                 template: doc.template.cloned(),

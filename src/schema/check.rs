@@ -59,7 +59,7 @@ impl Sink<'_> {
             // A placeholder: the rule that reports the problem sets its own severity.
             severity: Severity::Error,
             message,
-            help: Some(help),
+            help: Some(help.into()),
             file: self.file,
             span,
             template: self.template.clone(),
@@ -179,10 +179,13 @@ pub fn duplicate_keys(tree: &Tree<'_>, node: NodeId, sink: &mut Sink<'_>, top: b
                                  the last one wins",
                                 first_span.start.line
                             ),
-                            help: Some(format!(
+                            help: Some(
+                                format!(
                                 "remove one of the two `{key}` keys; the API server keeps only \
                                  this one and kubectl's strict field validation rejects the object"
-                            )),
+                            )
+                                .into(),
+                            ),
                             file: sink.file,
                             span: tree.span(k),
                             template: sink.template.clone(),
