@@ -657,17 +657,19 @@ impl Index {
     /// has containers, in input order. A fragment's labels and budgets are those of the base
     /// it is merged into.
     pub fn bases_of<'a>(&'a self, fragment: &'a Object) -> impl Iterator<Item = &'a Object> {
-        let ns = fragment.namespace().unwrap_or_default();
-        fragment
-            .key
+        self.namesakes(fragment).filter(move |o| {
+            self.patches(fragment.file, o.file) && o.workload().is_some_and(|w| !w.is_fragment())
+        })
+    }
+
+    /// The other objects of `obj`'s kind, namespace and name, in input order.
+    fn namesakes<'a>(&'a self, obj: &'a Object) -> impl Iterator<Item = &'a Object> {
+        let ns = obj.namespace().unwrap_or_default();
+        obj.key
             .name
             .iter()
-            .flat_map(move |name| self.same_identity(ns, &fragment.kind_name.value, name))
-            .filter(move |o| {
-                o.id != fragment.id
-                    && self.patches(fragment.file, o.file)
-                    && o.workload().is_some_and(|w| !w.is_fragment())
-            })
+            .flat_map(move |name| self.same_identity(ns, &obj.kind_name.value, name))
+            .filter(move |o| o.id != obj.id)
     }
 
     /// The other fragments of `fragment`'s kind, namespace and name that may patch the same
@@ -678,18 +680,11 @@ impl Index {
         fragment: &'a Object,
         base: &'a Object,
     ) -> impl Iterator<Item = &'a Object> {
-        let ns = fragment.namespace().unwrap_or_default();
-        fragment
-            .key
-            .name
-            .iter()
-            .flat_map(move |name| self.same_identity(ns, &fragment.kind_name.value, name))
-            .filter(move |o| {
-                o.id != fragment.id
-                    && o.workload().is_some_and(|w| w.is_fragment())
-                    && self.share_an_app(fragment.file, o.file)
-                    && self.patches(o.file, base.file)
-            })
+        self.namesakes(fragment).filter(move |o| {
+            o.workload().is_some_and(|w| w.is_fragment())
+                && self.share_an_app(fragment.file, o.file)
+                && self.patches(o.file, base.file)
+        })
     }
 
     /// Whether a fragment in file `patch` may be a patch of a base in file `base`: the same
