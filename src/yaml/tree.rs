@@ -244,7 +244,7 @@ impl<'a> Tree<'a> {
         let mut anchors: Vec<Option<NodeId>> = Vec::new();
         let mut documents = 0usize;
         let source = text;
-        let mut line_starts: Vec<usize> = Vec::new();
+        let mut cursor = Cursor::default();
 
         for event in Parser::new_from_str(text) {
             let (event, span) = event.map_err(|e| ParseError {
@@ -268,7 +268,7 @@ impl<'a> Tree<'a> {
                     let end = match style {
                         ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => quoted_end(
                             source,
-                            &mut line_starts,
+                            &mut cursor,
                             &span.start,
                             style == ScalarStyle::SingleQuoted,
                             line_offset,
@@ -525,34 +525,62 @@ impl<'a> Tree<'a> {
     }
 }
 
+/// Byte offsets of line starts, and the last position found, so that finding where each
+/// quoted scalar starts costs the distance from the previous one, not from its line's start
+/// (a one-line JSON file holds every scalar on one line).
+#[derive(Default)]
+struct Cursor {
+    line_starts: Vec<usize>,
+    /// 1-based line, 0-based column in characters, byte offset.
+    last: Option<(usize, usize, usize)>,
+    /// Characters stepped over so far (the work done, for a test).
+    stepped: usize,
+}
+
+impl Cursor {
+    /// The byte offset of (1-based `line`, 0-based character `col`) in `source`.
+    fn byte_at(&mut self, source: &str, line: usize, col: usize) -> Option<usize> {
+        if self.line_starts.is_empty() {
+            self.line_starts.push(0);
+            self.line_starts
+                .extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
+        }
+        let (from, skip) = match self.last {
+            Some((l, c, byte)) if l == line && c <= col => (byte, col - c),
+            _ => (*self.line_starts.get(line.checked_sub(1)?)?, col),
+        };
+        let rest = source.get(from..)?;
+        let at = if skip == 0 {
+            from
+        } else {
+            from + rest.char_indices().nth(skip).map(|(i, _)| i)?
+        };
+        self.stepped += skip;
+        self.last = Some((line, col, at));
+        Some(at)
+    }
+}
+
 /// Where a quoted scalar ends: after its closing quote. saphyr ends its span after the blanks
 /// and the comment that follow the scalar on its line. `None` when the text at `start` is not
 /// the expected quote (the caller then keeps the parser's end).
 fn quoted_end(
     source: &str,
-    line_starts: &mut Vec<usize>,
+    cursor: &mut Cursor,
     start: &saphyr_parser::Marker,
     single: bool,
     line_offset: u32,
 ) -> Option<Pos> {
-    if line_starts.is_empty() {
-        line_starts.push(0);
-        line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
-    }
-    let line_start = *line_starts.get(start.line().checked_sub(1)?)?;
+    let from = cursor.byte_at(source, start.line(), start.col())?;
     let quote = if single { '\'' } else { '"' };
-    let mut chars = source
-        .get(line_start..)?
-        .chars()
-        .skip(start.col())
-        .peekable();
-    if chars.next()? != quote {
+    let mut chars = source.get(from..)?.char_indices().peekable();
+    if chars.next()?.1 != quote {
         return None;
     }
     let mut line = start.line();
     // 0-based column of the next character.
     let mut col = start.col() + 1;
-    while let Some(c) = chars.next() {
+    while let Some((_, c)) = chars.next() {
         col += 1;
         match c {
             '\n' => {
@@ -560,14 +588,14 @@ fn quoted_end(
                 col = 0;
             }
             '\\' if !single => match chars.next() {
-                Some('\n') => {
+                Some((_, '\n')) => {
                     line += 1;
                     col = 0;
                 }
                 Some(_) => col += 1,
                 None => return None,
             },
-            '\'' if single && chars.peek() == Some(&'\'') => {
+            '\'' if single && chars.peek().map(|p| p.1) == Some('\'') => {
                 chars.next();
                 col += 1;
             }
@@ -630,6 +658,36 @@ mod tests {
             }
         );
         assert_eq!(end("g"), Pos { line: 6, column: 5 });
+    }
+
+    /// Finding each quoted scalar of a long line costs the distance from the previous one:
+    /// the characters stepped over add up to the line's length, not to its square.
+    #[test]
+    fn quoted_scalars_of_one_long_line_are_found_in_linear_work() {
+        let n = 5000;
+        let line = format!("[{}]", vec!["\"é\""; n].join(","));
+        let mut cursor = Cursor::default();
+        let mut ends = 0;
+        for (col, c) in line.chars().enumerate() {
+            if c == '"' && ends % 2 == 0 {
+                let m = saphyr_parser::Marker::new(0, 1, col);
+                let from = cursor.byte_at(&line, m.line(), m.col());
+                assert_eq!(
+                    line.get(from.unwrap_or(0)..).and_then(|r| r.chars().next()),
+                    Some('"')
+                );
+            }
+            if c == '"' {
+                ends += 1;
+            }
+        }
+        assert!(
+            cursor.stepped <= line.chars().count(),
+            "{} steps",
+            cursor.stepped
+        );
+        let t = Tree::parse_saphyr(&line, 1).unwrap().unwrap();
+        assert_eq!(t.items(t.root().unwrap()).len(), n);
     }
 
     #[test]
