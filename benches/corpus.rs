@@ -2,7 +2,9 @@
 //! next to the floor — saphyr-parser's event stream alone over the same bytes.
 //!
 //! Run: `cargo bench --bench corpus` (options after `--`: `--corpus DIR`, `--runs N`,
-//! `--min-objects N`, `--baseline BIN`, `--processes-only`, `--schema-only`). Each measurement runs in a child process of this binary so that its
+//! `--min-objects N`, `--baseline BIN`, `--processes-only`, `--schema-only`, `--fast-only`: the
+//! fast reader's fallback rate, the whole process against the parse floor, the quadratic
+//! corners and peak memory, first in every run). Each measurement runs in a child process of this binary so that its
 //! peak memory (VmHWM) is its own. Prints objects/s, MB/s and peak memory per mode, and the
 //! ratio of lint time to the floor.
 
@@ -424,6 +426,7 @@ fn main() {
     let mut baseline: Option<String> = None;
     let mut only_processes = false;
     let mut schema_only = false;
+    let mut fast_only = false;
     let mut i = 1;
     while i < args.len() {
         match args[i].as_str() {
@@ -446,6 +449,11 @@ fn main() {
                 i += 1;
                 continue;
             }
+            "--fast-only" => {
+                fast_only = true;
+                i += 1;
+                continue;
+            }
             _ => {
                 i += 1;
                 continue;
@@ -459,6 +467,10 @@ fn main() {
     let corpus_str = corpus.to_string_lossy().into_owned();
     if schema_only {
         schema_section(&corpus_str, runs);
+        return;
+    }
+    fast_section(&corpus, runs);
+    if fast_only {
         return;
     }
     processes(&corpus_str, baseline.as_deref(), runs.max(5));
@@ -643,4 +655,233 @@ fn schema_section(corpus: &str, runs: usize) {
             );
         }
     }
+}
+
+/// Whole processes of this build, `runs` times each, alternating between the commands so the
+/// machine's state affects them alike: the median wall time and peak memory of each.
+fn whole_processes(cmds: &[Vec<String>], runs: usize) -> Vec<(f64, f64)> {
+    let exe = std::env::current_exe().unwrap_or_else(|e| die(&e.to_string()));
+    let mut results: Vec<Vec<(f64, f64)>> = vec![Vec::new(); cmds.len()];
+    for _ in 0..runs {
+        for (cmd, r) in cmds.iter().zip(results.iter_mut()) {
+            let out = Command::new(&exe)
+                .args(["--child", "process"])
+                .args(cmd)
+                .output()
+                .unwrap_or_else(|e| die(&e.to_string()));
+            let text = String::from_utf8_lossy(&out.stdout);
+            let f: Vec<f64> = text
+                .lines()
+                .find(|l| l.starts_with("RESULT "))
+                .unwrap_or_else(|| die(&format!("no result from {cmd:?}: {text}")))
+                .split_whitespace()
+                .skip(2)
+                .filter_map(|x| x.parse().ok())
+                .collect();
+            if let (Some(&secs), Some(&peak)) = (f.first(), f.get(4)) {
+                r.push((secs, peak));
+            }
+        }
+    }
+    results
+        .iter()
+        .map(|r| {
+            let med = |pick: fn(&(f64, f64)) -> f64| {
+                let mut x: Vec<f64> = r.iter().map(pick).collect();
+                x.sort_by(f64::total_cmp);
+                x.get(x.len() / 2).copied().unwrap_or(0.0)
+            };
+            (med(|x| x.0), med(|x| x.1))
+        })
+        .collect()
+}
+
+fn lint_cmd(dir: &str, jobs: &str) -> Vec<String> {
+    [
+        env!("CARGO_BIN_EXE_kube-contract"),
+        "lint",
+        dir,
+        "--format",
+        "json",
+        "-j",
+        jobs,
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// `apps` applications in one namespace whose selectors all start with the same label
+/// (`app.kubernetes.io/component: web`, first in key order): a Deployment, a Service and a
+/// PodDisruptionBudget each, 100 apps per file.
+fn shared_first_label(apps: usize) -> PathBuf {
+    let dest = std::env::temp_dir().join(format!("kube-contract-bench-shared-label-{apps}"));
+    if dest.join(".complete").exists() {
+        return dest;
+    }
+    let _ = std::fs::remove_dir_all(&dest);
+    std::fs::create_dir_all(&dest).unwrap_or_else(|e| die(&e.to_string()));
+    for file in 0..apps.div_ceil(100) {
+        let mut text = String::new();
+        for app in file * 100..((file + 1) * 100).min(apps) {
+            let labels =
+                format!("{{app.kubernetes.io/component: web, app.kubernetes.io/name: app-{app}}}");
+            text.push_str(&format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app-{app}, namespace: shop}}\n\
+                 spec:\n  replicas: 2\n  selector: {{matchLabels: {labels}}}\n  template:\n    \
+                 metadata: {{labels: {labels}}}\n    spec:\n      containers: [{{name: app, image: \
+                 app:1}}]\n---\napiVersion: v1\nkind: Service\nmetadata: {{name: app-{app}, namespace: \
+                 shop}}\nspec: {{selector: {labels}, ports: [{{port: 80}}]}}\n---\napiVersion: \
+                 policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: app-{app}, namespace: shop}}\n\
+                 spec: {{maxUnavailable: 1, selector: {{matchLabels: {labels}}}}}\n---\n"
+            ));
+        }
+        std::fs::write(dest.join(format!("apps-{file:03}.yaml")), text)
+            .unwrap_or_else(|e| die(&e.to_string()));
+    }
+    std::fs::write(dest.join(".complete"), b"").unwrap_or_else(|e| die(&e.to_string()));
+    dest
+}
+
+/// A `kind: List` of Deployments as `kubectl get -o json` prints it compacted: one line of at
+/// least `bytes` bytes.
+fn one_line_json(bytes: usize) -> PathBuf {
+    let dest = std::env::temp_dir().join(format!("kube-contract-bench-json-{bytes}"));
+    let file = dest.join("list.json");
+    if file.exists() {
+        return dest;
+    }
+    std::fs::create_dir_all(&dest).unwrap_or_else(|e| die(&e.to_string()));
+    let mut text = String::from(r#"{"apiVersion":"v1","kind":"List","items":["#);
+    let mut i = 0;
+    while text.len() < bytes {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&format!(
+            r#"{{"apiVersion":"apps/v1","kind":"Deployment","metadata":{{"name":"app-{i}","namespace":"ns-{}","labels":{{"app":"app-{i}"}},"annotations":{{"note":"a \"quoted\" value, \u00e9"}}}},"spec":{{"replicas":2,"selector":{{"matchLabels":{{"app":"app-{i}"}}}},"template":{{"metadata":{{"labels":{{"app":"app-{i}"}}}},"spec":{{"containers":[{{"name":"app","image":"registry.example.com/app:1.{i}","ports":[{{"containerPort":8080}}],"resources":{{"requests":{{"cpu":"100m","memory":"128Mi"}}}}}}]}}}}}}}}"#,
+            i % 20
+        ));
+        i += 1;
+    }
+    text.push_str("]}");
+    std::fs::write(&file, text).unwrap_or_else(|e| die(&e.to_string()));
+    dest
+}
+
+/// `count` files of one small Deployment each.
+fn tiny_files(count: usize) -> PathBuf {
+    let dest = std::env::temp_dir().join(format!("kube-contract-bench-tiny-{count}"));
+    if dest.join(".complete").exists() {
+        return dest;
+    }
+    let _ = std::fs::remove_dir_all(&dest);
+    for i in 0..count {
+        let dir = dest.join(format!("d{:03}", i / 500));
+        if i % 500 == 0 {
+            std::fs::create_dir_all(&dir).unwrap_or_else(|e| die(&e.to_string()));
+        }
+        let text = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-{i}\nspec:\n  replicas: 2\n  \
+             selector:\n    matchLabels: {{app: app-{i}}}\n  template:\n    metadata:\n      labels: \
+             {{app: app-{i}}}\n    spec:\n      containers:\n        - name: app\n          image: app:1\n"
+        );
+        std::fs::write(dir.join(format!("app-{i}.yaml")), text)
+            .unwrap_or_else(|e| die(&e.to_string()));
+    }
+    std::fs::write(dest.join(".complete"), b"").unwrap_or_else(|e| die(&e.to_string()));
+    dest
+}
+
+/// The fast reader's share of the corpus: documents read without falling back to saphyr.
+fn fallback_rate(corpus: &Path) -> (usize, usize) {
+    let (mut docs, mut fallbacks) = (0, 0);
+    for input in files_under(corpus) {
+        let Some(path) = &input.path else { continue };
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        for chunk in kube_contract::yaml::chunks(text, input.is_json()) {
+            docs += 1;
+            if kube_contract::yaml::fast_fallback_reason(chunk.text, chunk.first_line).is_some() {
+                fallbacks += 1;
+            }
+        }
+    }
+    (docs, fallbacks)
+}
+
+/// The targets of issue 19, side by side in one run: the fast reader's fallback rate on the
+/// corpus; the whole process on the corpus against the one-thread parse floor; 5,000 and
+/// 10,000 apps sharing a first selector label; a 1.2 MB one-line JSON List; peak memory for
+/// the corpus replicated to 100,000 objects and for 50,000 tiny files.
+fn fast_section(corpus: &Path, runs: usize) {
+    let (docs, fallbacks) = fallback_rate(corpus);
+    println!(
+        "fast reader: {docs} documents of the corpus, {fallbacks} left to saphyr: {:.1} % read \
+         without fallback (target >= 95 %)",
+        100.0 * (docs - fallbacks) as f64 / docs.max(1) as f64
+    );
+    let c = corpus.to_string_lossy().into_owned();
+    // The floor and the whole process, alternating.
+    let mut floors = Vec::new();
+    let mut wholes: Vec<Vec<f64>> = vec![Vec::new(), Vec::new()];
+    for _ in 0..runs.max(7) {
+        floors.push(measure(&["floor", &c], 1).secs);
+        for (jobs, w) in ["2", "1"].iter().zip(wholes.iter_mut()) {
+            w.push(whole_processes(&[lint_cmd(&c, jobs)], 1)[0].0);
+        }
+    }
+    let med = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let floor = med(&mut floors);
+    let two = med(&mut wholes[0]);
+    let one = med(&mut wholes[1]);
+    println!(
+        "whole process on the corpus (json to /dev/null), median of {} alternating runs: 2 \
+         threads {:.0} ms wall = {:.2}x the one-thread parse floor ({:.0} ms; target <= 0.6x and \
+         < 100 ms); 1 thread {:.0} ms = {:.2}x",
+        floors.len(),
+        two * 1e3,
+        two / floor,
+        floor * 1e3,
+        one * 1e3,
+        one / floor
+    );
+    for apps in [5_000, 10_000] {
+        let d = shared_first_label(apps).to_string_lossy().into_owned();
+        let r = whole_processes(&[lint_cmd(&d, "2")], runs);
+        println!(
+            "{apps} apps sharing a first selector label in one namespace ({} objects): {:.3} s \
+             wall, {:.1} MiB peak (target < 2 s)",
+            apps * 3,
+            r[0].0,
+            r[0].1
+        );
+    }
+    let d = one_line_json(1_200_000);
+    let size = std::fs::metadata(d.join("list.json")).map_or(0, |m| m.len());
+    let r = whole_processes(&[lint_cmd(&d.to_string_lossy(), "2")], runs);
+    println!(
+        "one-line JSON List of {:.2} MB: {:.3} s wall, {:.1} MiB peak (target < 0.3 s)",
+        size as f64 / 1e6,
+        r[0].0,
+        r[0].1
+    );
+    let base = measure(&["lint", &c, "1"], 1);
+    let times = (100_000.0 / base.objects.max(1.0)).ceil().max(1.0) as usize;
+    let big = replicate(corpus, times).to_string_lossy().into_owned();
+    let tiny = tiny_files(50_000).to_string_lossy().into_owned();
+    let r = whole_processes(&[lint_cmd(&big, "2"), lint_cmd(&tiny, "2")], runs.min(3));
+    println!(
+        "peak memory, whole process with 2 threads: the corpus x{times} ({:.0} objects) {:.1} MiB \
+         in {:.2} s (target < 200 MB); 50,000 tiny files {:.1} MiB in {:.2} s (target < 50 MB)",
+        base.objects * times as f64,
+        r[0].1,
+        r[0].0,
+        r[1].1,
+        r[1].0
+    );
 }

@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 flags=("$@")
 [ "${#flags[@]}" -gt 0 ] || flags=(-runs=20000 -max_total_time=30)
-for target in ${TARGETS:-yaml lint config}; do
+for target in ${TARGETS:-yaml fast lint config}; do
     case "$target" in
         config) seeds=(fuzz/seeds/config fuzz/regressions) ;;
         *) seeds=(testdata fuzz/regressions) ;;

@@ -38,6 +38,7 @@ fn every_regression_file_runs_through_every_target() {
         let data = std::fs::read(path).expect("readable");
         let name = path.display();
         let documents = fuzzing::yaml(&data);
+        fuzzing::fast_reader(&data);
         let report = fuzzing::lint(&data);
         // Something came of every file: documents, objects or a finding that says why not.
         assert!(

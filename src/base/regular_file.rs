@@ -75,7 +75,8 @@ pub fn read(path: &Path, display: &str) -> Result<Vec<u8>, String> {
     }
     let file = std::fs::File::open(path)
         .map_err(|e| format!("cannot read {display}: {}", describe(&e)))?;
-    read_bounded(file, display)
+    // Sized from the metadata: one allocation and two reads for a file that does not grow.
+    read_limited_with(file, display, MAX_FILE_BYTES, meta.len() as usize + 1)
 }
 
 /// Reads at most [`MAX_FILE_BYTES`] from `reader` (a file that grows while read, standard
@@ -85,7 +86,16 @@ pub fn read_bounded(reader: impl Read, display: &str) -> Result<Vec<u8>, String>
 }
 
 fn read_limited(reader: impl Read, display: &str, limit: u64) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
+    read_limited_with(reader, display, limit, 0)
+}
+
+fn read_limited_with(
+    reader: impl Read,
+    display: &str,
+    limit: u64,
+    capacity: usize,
+) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::with_capacity(capacity);
     reader
         .take(limit.saturating_add(1))
         .read_to_end(&mut bytes)

@@ -18,6 +18,35 @@ fn max_line(text: &str) -> u32 {
     u32::try_from(breaks).unwrap_or(u32::MAX).saturating_add(2)
 }
 
+/// The fast reader against saphyr: every document of the input (read as YAML, and as JSON)
+/// that the fast reader reads must give exactly saphyr's tree. Panics on a difference, with
+/// it; returns the documents seen and how many the fast reader left to saphyr.
+pub fn fast_reader(data: &[u8]) -> (usize, usize) {
+    let Ok(text) = io::decode(data.to_vec(), "fuzz.yaml") else {
+        return (0, 0);
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let (mut documents, mut fallbacks) = (0, 0);
+    for json in [false, true] {
+        for chunk in yaml::chunks(text, json) {
+            if chunk.text.len() > yaml::MAX_DOCUMENT_BYTES {
+                continue;
+            }
+            documents += 1;
+            match yaml::check_fast_reader(chunk.text, chunk.first_line) {
+                Ok(yaml::FastCheck::Same) => {}
+                Ok(yaml::FastCheck::Fallback) => fallbacks += 1,
+                Err(e) => panic!(
+                    "the fast reader differs from saphyr on the document at line {} (json: \
+                     {json}): {e}",
+                    chunk.first_line
+                ),
+            }
+        }
+    }
+    (documents, fallbacks)
+}
+
 /// The YAML reader: decoding, splitting, the tree with its merges resolved, every scalar's
 /// value and every mapping's pairs. Returns the number of documents read.
 pub fn yaml(data: &[u8]) -> usize {

@@ -147,6 +147,11 @@ pub fn load(
             load_document(chunk, json, file, settings, document_rules, &mut out);
         }
     }
+    // Kept until the index is built: no spare capacity (a vector's first growth holds four
+    // objects, most files have one).
+    out.objects.shrink_to_fit();
+    out.diagnostics.shrink_to_fit();
+    out.suppressions.shrink_to_fit();
     out
 }
 

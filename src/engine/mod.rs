@@ -145,12 +145,23 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Report {
 /// Runs every input under its own settings (`Input::settings` indexes `settings`: one per
 /// configuration file), on the first settings' `jobs` threads.
 pub fn run_with(inputs: Vec<Input>, settings: Vec<Settings>) -> Report {
+    run_inner(inputs, settings, false)
+}
+
+/// [`run_with`] for a process that exits once the report is written: the model and the
+/// cross-object index are not freed (the operating system takes the memory back at exit),
+/// which saves dropping every object of the run.
+pub fn run_then_exit(inputs: Vec<Input>, settings: Vec<Settings>) -> Report {
+    run_inner(inputs, settings, true)
+}
+
+fn run_inner(inputs: Vec<Input>, settings: Vec<Settings>, exiting: bool) -> Report {
     let jobs = settings.first().map_or(0, |s| s.jobs);
     let work = || {
         let started = std::time::Instant::now();
         let workspace = Workspace::load(inputs, settings, Retain::Reported);
         let load = started.elapsed();
-        let mut report = workspace.into_report();
+        let mut report = workspace.into_report_with(exiting);
         report.timings.load = load;
         report
     };
@@ -170,6 +181,7 @@ pub(crate) fn lint_loaded(
     results: Vec<FileResult>,
     inputs: &[Input],
     settings: &[Settings],
+    exiting: bool,
 ) -> Report {
     let fallback = Settings::default();
     let root = settings.first().unwrap_or(&fallback);
@@ -362,6 +374,10 @@ pub(crate) fn lint_loaded(
             span: o.span,
         })
         .collect();
+    if exiting {
+        // The process ends after the report is written: nothing here needs freeing.
+        std::mem::forget(index);
+    }
     Report {
         timings,
         inputs: Vec::new(),

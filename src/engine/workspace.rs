@@ -113,7 +113,7 @@ impl Workspace {
     /// Lints the loaded files as one run (index, object and run hooks, suppressions) and
     /// keeps the workspace for the next change.
     pub fn lint(&self) -> Report {
-        let mut report = lint_loaded(self.results.clone(), &self.inputs, &self.settings);
+        let mut report = lint_loaded(self.results.clone(), &self.inputs, &self.settings, false);
         report.sources = sources(&self.texts);
         report.inputs = self.inputs.clone();
         report
@@ -121,7 +121,13 @@ impl Workspace {
 
     /// Lints, consuming the workspace: the per-file results move into the run.
     pub fn into_report(self) -> Report {
-        let mut report = lint_loaded(self.results, &self.inputs, &self.settings);
+        self.into_report_with(false)
+    }
+
+    /// [`Workspace::into_report`]; with `exiting`, the model is not freed (see
+    /// [`crate::engine::run_then_exit`]).
+    pub(crate) fn into_report_with(self, exiting: bool) -> Report {
+        let mut report = lint_loaded(self.results, &self.inputs, &self.settings, exiting);
         report.sources = sources(&self.texts);
         report.inputs = self.inputs;
         report

@@ -193,8 +193,9 @@ pub fn discover(
         let path = Path::new(p);
         // A path that cannot be inspected is read anyway, and reading says why it fails.
         if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
-            let mut found = Vec::new();
-            let walker = ignore::WalkBuilder::new(path)
+            // Directories are listed in parallel; the files are sorted after.
+            let found: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+            ignore::WalkBuilder::new(path)
                 .hidden(true)
                 .parents(true)
                 .git_ignore(true)
@@ -202,27 +203,36 @@ pub fn discover(
                 .git_global(false)
                 .require_git(true)
                 .follow_links(false)
-                .build();
-            for entry in walker {
-                let entry = match entry {
-                    Ok(entry) => entry,
-                    Err(e) => {
-                        // An unreadable subdirectory: reading it reports why.
-                        found.push(error_path(&e).unwrap_or_else(|| path.to_path_buf()));
-                        continue;
-                    }
-                };
-                let Some(t) = entry.file_type() else { continue };
-                if t.is_dir() {
-                    continue;
-                }
-                // Regular files, symbolic links (followed when read), FIFOs, sockets and
-                // devices named like manifests (refused when read, with the reason).
-                let fp = entry.path();
-                if has_manifest_extension(fp) && filters.included(fp) && !filters.excluded(fp) {
-                    found.push(fp.to_path_buf());
-                }
-            }
+                .threads(walk_threads())
+                .build_parallel()
+                .run(|| {
+                    let found = &found;
+                    Box::new(move |entry| {
+                        let keep = match entry {
+                            // An unreadable subdirectory: reading it reports why.
+                            Err(e) => Some(error_path(&e).unwrap_or_else(|| path.to_path_buf())),
+                            Ok(entry) => {
+                                // Regular files, symbolic links (followed when read), FIFOs,
+                                // sockets and devices named like manifests (refused when
+                                // read, with the reason).
+                                let fp = entry.path();
+                                let file = entry.file_type().is_some_and(|t| !t.is_dir());
+                                (file
+                                    && has_manifest_extension(fp)
+                                    && filters.included(fp)
+                                    && !filters.excluded(fp))
+                                .then(|| fp.to_path_buf())
+                            }
+                        };
+                        if let Some(p) = keep {
+                            if let Ok(mut f) = found.lock() {
+                                f.push(p);
+                            }
+                        }
+                        ignore::WalkState::Continue
+                    })
+                });
+            let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
             found.sort();
             found.dedup();
             out.extend(found.into_iter().map(|fp| Input {
@@ -241,6 +251,11 @@ pub fn discover(
         }
     }
     Ok(out)
+}
+
+/// Threads listing directories: the cores, at most four.
+fn walk_threads() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
 }
 
 /// The path a walk error is about.

@@ -222,15 +222,22 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
     let mut inputs = discover(req.paths, &filters, req.stdin_name).map_err(ScopeError::Discover)?;
     let root = if req.context { root } else { None };
     if let Some(root) = root.as_ref().filter(|r| r.is_dir()) {
-        let seen: HashSet<PathBuf> = inputs.iter().map(|i| locus(i, &cwd)).collect();
         let shown = display_relative(root, &cwd);
-        let walked = discover(std::slice::from_ref(&shown), &filters, req.stdin_name)
-            .map_err(ScopeError::Discover)?;
+        // A root named as it is on the command line was walked already, with the same
+        // filters: walking it again would find nothing new.
+        let walked = if req.paths.contains(&shown) {
+            Vec::new()
+        } else {
+            let seen: HashSet<PathBuf> = inputs.iter().map(|i| locus(i, &cwd)).collect();
+            discover(std::slice::from_ref(&shown), &filters, req.stdin_name)
+                .map_err(ScopeError::Discover)?
+                .into_iter()
+                .filter(|i| !seen.contains(&locus(i, &cwd)))
+                .collect()
+        };
         for mut input in walked {
-            if !seen.contains(&locus(&input, &cwd)) {
-                input.context = true;
-                inputs.push(input);
-            }
+            input.context = true;
+            inputs.push(input);
         }
     }
     // Configuration per file.
@@ -243,13 +250,14 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
         }
         ConfigChoice::Discover => {
             let mut by_dir: HashMap<PathBuf, Option<usize>> = HashMap::new();
+            let mut walked: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
             for input in &mut inputs {
                 let at = locus(input, &cwd);
                 let dir = at.parent().map_or_else(|| cwd.clone(), Path::to_path_buf);
                 let found = match by_dir.get(&dir) {
                     Some(f) => *f,
                     None => {
-                        let f = match config::discover(&dir) {
+                        let f = match config::discover_cached(&dir, &mut walked) {
                             Some(p) => Some(configs.load(&p, None)?),
                             None => None,
                         };

@@ -1,6 +1,7 @@
 //! The YAML reader: the one module that knows the parser crate, so that a faster reader can
 //! replace it without touching the model or the rules.
 
+mod fast;
 pub mod merge;
 pub mod scalar;
 pub mod split;
@@ -75,6 +76,66 @@ pub fn parse_chunk(chunk: Chunk<'_>) -> Option<Document<'_>> {
         }),
     };
     Some(Document { chunk, tree })
+}
+
+/// Why the fast reader leaves a document to saphyr: `fast.rs:<line>` of the decision and the
+/// document line it was reading; `None` when it reads the document itself.
+pub fn fast_fallback_reason(text: &str, first_line: u32) -> Option<String> {
+    fast::read(text, first_line)
+        .err()
+        .map(|(at, line)| format!("fast.rs:{at} (line {line})"))
+}
+
+/// What the fast reader did with one document, checked against saphyr.
+#[derive(Debug, PartialEq, Eq)]
+pub enum FastCheck {
+    /// The fast reader read it, and gave exactly saphyr's tree.
+    Same,
+    /// The fast reader stepped aside (saphyr reads it).
+    Fallback,
+}
+
+/// Reads one document with the fast reader and with saphyr, and compares the trees node by
+/// node (kinds, scalar values and styles, spans, children, string spans). An `Err` describes
+/// the first difference: the fast reader gave a tree where saphyr gave another, or an error.
+/// For the differential tests and the fuzz target.
+pub fn check_fast_reader(text: &str, first_line: u32) -> Result<FastCheck, String> {
+    let Some(fast) = fast::parse(text, first_line) else {
+        return Ok(FastCheck::Fallback);
+    };
+    let slow = Tree::parse_saphyr(text, first_line)
+        .map_err(|e| format!("fast reader accepted what saphyr rejects: {e:?}"))?;
+    match (fast, slow) {
+        (None, None) => Ok(FastCheck::Same),
+        (Some(f), Some(s)) => {
+            let (f, s) = (format!("{f:#?}"), format!("{s:#?}"));
+            if f == s {
+                return Ok(FastCheck::Same);
+            }
+            let at = f
+                .lines()
+                .zip(s.lines())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            let window = |t: &str| {
+                t.lines()
+                    .skip(at.saturating_sub(12))
+                    .take(16)
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            };
+            Err(format!(
+                "trees differ at line {at} of their dumps:\n--- fast\n{}\n--- saphyr\n{}",
+                window(&f),
+                window(&s)
+            ))
+        }
+        (f, s) => Err(format!(
+            "fast reader: {}, saphyr: {}",
+            if f.is_some() { "a tree" } else { "empty" },
+            if s.is_some() { "a tree" } else { "empty" }
+        )),
+    }
 }
 
 /// How many lines of one document the lenient reader re-indents at most.

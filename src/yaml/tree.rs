@@ -71,6 +71,137 @@ struct Frame {
     is_map: bool,
 }
 
+/// Builds a [`Tree`] from a reader's events (saphyr's, or the fast reader's), so that both
+/// readers lay out nodes, children and spans the same way.
+pub(crate) struct Builder<'a> {
+    tree: Tree<'a>,
+    frames: Vec<Frame>,
+    scratch: Vec<NodeId>,
+}
+
+impl<'a> Builder<'a> {
+    pub(crate) fn new(text_len: usize) -> Self {
+        // About one node per 12 bytes of manifest; presizing avoids regrowth copies.
+        let estimate = text_len / 12 + 8;
+        Builder {
+            tree: Tree {
+                nodes: Vec::with_capacity(estimate),
+                children: Vec::with_capacity(estimate),
+                ..Tree::default()
+            },
+            frames: Vec::with_capacity(32),
+            scratch: Vec::with_capacity(64),
+        }
+    }
+
+    /// How many collections are open.
+    pub(crate) fn depth(&self) -> usize {
+        self.frames.len()
+    }
+
+    pub(crate) fn scalar(
+        &mut self,
+        text: Cow<'a, str>,
+        style: ScalarStyle,
+        tag: Option<CoreTag>,
+        span: Span,
+    ) -> NodeId {
+        if style != ScalarStyle::Plain {
+            self.tree.string_spans.push(span);
+        }
+        let id = self.tree.push(NodeKind::Scalar { text, style, tag }, span);
+        self.tree.attach(&self.frames, &mut self.scratch, id);
+        id
+    }
+
+    fn alias(&mut self, target: Option<NodeId>, span: Span) {
+        let id = self.tree.push(NodeKind::Alias(target), span);
+        self.tree.attach(&self.frames, &mut self.scratch, id);
+    }
+
+    /// Opens a mapping or a sequence; `span` is its start event's.
+    pub(crate) fn open(&mut self, is_map: bool, span: Span) -> Result<NodeId, ParseError> {
+        if self.frames.len() >= MAX_DEPTH {
+            return Err(ParseError {
+                message: format!("nesting is deeper than {MAX_DEPTH} levels"),
+                pos: span.start,
+            });
+        }
+        let kind = if is_map {
+            NodeKind::Map { first: 0, len: 0 }
+        } else {
+            NodeKind::Seq { first: 0, len: 0 }
+        };
+        let id = self.tree.push(kind, span);
+        self.tree.attach(&self.frames, &mut self.scratch, id);
+        self.frames.push(Frame {
+            node: id,
+            scratch_start: self.scratch.len(),
+            is_map,
+        });
+        Ok(id)
+    }
+
+    /// Closes the innermost collection; `start` and `end` are its end event's.
+    pub(crate) fn close(&mut self, start: Pos, end: Pos) {
+        let Some(frame) = self.frames.pop() else {
+            return;
+        };
+        let tree = &mut self.tree;
+        let scratch = &mut self.scratch;
+        let first = tree.children.len() as u32;
+        let len = (scratch.len() - frame.scratch_start) as u32;
+        let mut last_end = None;
+        if let Some(&last) = scratch.last() {
+            if len > 0 {
+                last_end = Some(tree.nodes[last as usize].span.end);
+            }
+        }
+        tree.children.extend(scratch.drain(frame.scratch_start..));
+        let node = &mut tree.nodes[frame.node as usize];
+        node.kind = if frame.is_map {
+            NodeKind::Map { first, len }
+        } else {
+            NodeKind::Seq { first, len }
+        };
+        // Flow collections end just past their closing bracket, where the end event starts
+        // (the event itself runs on over blanks and a comment); block ones at their last child
+        // (the end event sits on the next line).
+        let flow = node.span.end.column > node.span.start.column
+            || node.span.end.line > node.span.start.line;
+        let new_end = if flow {
+            Pos {
+                line: start.line,
+                column: start.column + 1,
+            }
+        } else {
+            last_end.unwrap_or(end)
+        };
+        node.span = Span::new(node.span.start, new_end.max(node.span.end));
+    }
+
+    /// The tree, or `None` for a document with no content. Merge keys are resolved when
+    /// `merges` is set (the fast reader leaves documents with `<<` keys to saphyr).
+    pub(crate) fn finish(self, merges: bool) -> Result<Option<Tree<'a>>, ParseError> {
+        let mut tree = self.tree;
+        // A document holding only `---` or comments yields one empty plain scalar.
+        let empty = match tree.root.map(|r| &tree.nodes[r as usize].kind) {
+            None => true,
+            Some(NodeKind::Scalar { text, style, .. }) => {
+                *style == ScalarStyle::Plain && text.is_empty()
+            }
+            Some(_) => false,
+        };
+        if empty {
+            return Ok(None);
+        }
+        if merges {
+            tree.merges = merge::resolve(&tree)?;
+        }
+        Ok(Some(tree))
+    }
+}
+
 fn to_pos(m: &saphyr_parser::Marker, line_offset: u32) -> Pos {
     Pos {
         line: (m.line() as u32).saturating_add(line_offset),
@@ -97,20 +228,23 @@ impl<'a> Tree<'a> {
     /// Parses one document. `first_line` is the 1-based line of `text` in its file, so that
     /// every span is a position in the file. Returns `Ok(None)` for a document with no content.
     pub fn parse(text: &'a str, first_line: u32) -> Result<Option<Tree<'a>>, ParseError> {
+        // The fast reader builds the tree of the common subset directly from the bytes; on
+        // anything it does not read exactly as saphyr does, it steps aside.
+        if let Some(tree) = super::fast::parse(text, first_line) {
+            return Ok(tree);
+        }
+        Tree::parse_saphyr(text, first_line)
+    }
+
+    /// Parses one document with saphyr-parser's events, never with the fast reader: the
+    /// reference the fast reader is tested against, and the reader of everything it leaves.
+    pub fn parse_saphyr(text: &'a str, first_line: u32) -> Result<Option<Tree<'a>>, ParseError> {
         let line_offset = first_line.saturating_sub(1);
-        // About one node per 12 bytes of manifest; presizing avoids regrowth copies.
-        let estimate = text.len() / 12 + 8;
-        let mut tree = Tree {
-            nodes: Vec::with_capacity(estimate),
-            children: Vec::with_capacity(estimate),
-            ..Tree::default()
-        };
-        let mut frames: Vec<Frame> = Vec::with_capacity(32);
-        let mut scratch: Vec<NodeId> = Vec::with_capacity(64);
+        let mut b = Builder::new(text.len());
         let mut anchors: Vec<Option<NodeId>> = Vec::new();
         let mut documents = 0usize;
         let source = text;
-        let mut line_starts: Vec<usize> = Vec::new();
+        let mut cursor = Cursor::default();
 
         for event in Parser::new_from_str(text) {
             let (event, span) = event.map_err(|e| ParseError {
@@ -119,10 +253,8 @@ impl<'a> Tree<'a> {
             })?;
             let start = to_pos(&span.start, line_offset);
             let end = to_pos(&span.end, line_offset);
-            let (id, anchor) = match event {
-                Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => {
-                    continue
-                }
+            match event {
+                Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => {}
                 Event::DocumentStart(_) => {
                     documents += 1;
                     if documents > 1 {
@@ -131,13 +263,12 @@ impl<'a> Tree<'a> {
                             pos: start,
                         });
                     }
-                    continue;
                 }
                 Event::Scalar(text, style, anchor, tag) => {
                     let end = match style {
                         ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => quoted_end(
                             source,
-                            &mut line_starts,
+                            &mut cursor,
                             &span.start,
                             style == ScalarStyle::SingleQuoted,
                             line_offset,
@@ -145,100 +276,26 @@ impl<'a> Tree<'a> {
                         .unwrap_or(end),
                         _ => end,
                     };
-                    if style != ScalarStyle::Plain {
-                        tree.string_spans.push(Span::new(start, end));
-                    }
-                    let id = tree.push(
-                        NodeKind::Scalar {
-                            text,
-                            style,
-                            tag: core_tag(&tag),
-                        },
-                        Span::new(start, end),
-                    );
-                    (id, anchor)
-                }
-                Event::Alias(anchor) => {
-                    let target = anchors.get(anchor).copied().flatten();
-                    (tree.push(NodeKind::Alias(target), Span::new(start, end)), 0)
-                }
-                Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
-                    if frames.len() >= MAX_DEPTH {
-                        return Err(ParseError {
-                            message: format!("nesting is deeper than {MAX_DEPTH} levels"),
-                            pos: start,
-                        });
-                    }
-                    let is_map = matches!(event, Event::MappingStart(..));
-                    let kind = if is_map {
-                        NodeKind::Map { first: 0, len: 0 }
-                    } else {
-                        NodeKind::Seq { first: 0, len: 0 }
-                    };
-                    let id = tree.push(kind, Span::new(start, end));
-                    tree.attach(&frames, &mut scratch, id);
-                    frames.push(Frame {
-                        node: id,
-                        scratch_start: scratch.len(),
-                        is_map,
-                    });
+                    let id = b.scalar(text, style, core_tag(&tag), Span::new(start, end));
                     if anchor > 0 {
                         record_anchor(&mut anchors, anchor, id);
                     }
-                    continue;
                 }
-                Event::MappingEnd | Event::SequenceEnd => {
-                    let Some(frame) = frames.pop() else { continue };
-                    let first = tree.children.len() as u32;
-                    let len = (scratch.len() - frame.scratch_start) as u32;
-                    let mut last_end = None;
-                    if let Some(&last) = scratch.last() {
-                        if len > 0 {
-                            last_end = Some(tree.nodes[last as usize].span.end);
-                        }
+                Event::Alias(anchor) => {
+                    let target = anchors.get(anchor).copied().flatten();
+                    b.alias(target, Span::new(start, end));
+                }
+                Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                    let is_map = matches!(event, Event::MappingStart(..));
+                    let id = b.open(is_map, Span::new(start, end))?;
+                    if anchor > 0 {
+                        record_anchor(&mut anchors, anchor, id);
                     }
-                    tree.children.extend(scratch.drain(frame.scratch_start..));
-                    let node = &mut tree.nodes[frame.node as usize];
-                    node.kind = if frame.is_map {
-                        NodeKind::Map { first, len }
-                    } else {
-                        NodeKind::Seq { first, len }
-                    };
-                    // Flow collections end just past their closing bracket, where the end
-                    // event starts (the event itself runs on over blanks and a comment); block
-                    // ones at their last child (the end event sits on the next line).
-                    let flow = node.span.end.column > node.span.start.column
-                        || node.span.end.line > node.span.start.line;
-                    let new_end = if flow {
-                        Pos {
-                            line: start.line,
-                            column: start.column + 1,
-                        }
-                    } else {
-                        last_end.unwrap_or(end)
-                    };
-                    node.span = Span::new(node.span.start, new_end.max(node.span.end));
-                    continue;
                 }
-            };
-            tree.attach(&frames, &mut scratch, id);
-            if anchor > 0 {
-                record_anchor(&mut anchors, anchor, id);
+                Event::MappingEnd | Event::SequenceEnd => b.close(start, end),
             }
         }
-        // A document holding only `---` or comments yields one empty plain scalar.
-        let empty = match tree.root.map(|r| &tree.nodes[r as usize].kind) {
-            None => true,
-            Some(NodeKind::Scalar { text, style, .. }) => {
-                *style == ScalarStyle::Plain && text.is_empty()
-            }
-            Some(_) => false,
-        };
-        if empty {
-            return Ok(None);
-        }
-        tree.merges = merge::resolve(&tree)?;
-        Ok(Some(tree))
+        b.finish(true)
     }
 
     /// The same tree owning all of its text.
@@ -468,34 +525,62 @@ impl<'a> Tree<'a> {
     }
 }
 
+/// Byte offsets of line starts, and the last position found, so that finding where each
+/// quoted scalar starts costs the distance from the previous one, not from its line's start
+/// (a one-line JSON file holds every scalar on one line).
+#[derive(Default)]
+struct Cursor {
+    line_starts: Vec<usize>,
+    /// 1-based line, 0-based column in characters, byte offset.
+    last: Option<(usize, usize, usize)>,
+    /// Characters stepped over so far (the work done, for a test).
+    stepped: usize,
+}
+
+impl Cursor {
+    /// The byte offset of (1-based `line`, 0-based character `col`) in `source`.
+    fn byte_at(&mut self, source: &str, line: usize, col: usize) -> Option<usize> {
+        if self.line_starts.is_empty() {
+            self.line_starts.push(0);
+            self.line_starts
+                .extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
+        }
+        let (from, skip) = match self.last {
+            Some((l, c, byte)) if l == line && c <= col => (byte, col - c),
+            _ => (*self.line_starts.get(line.checked_sub(1)?)?, col),
+        };
+        let rest = source.get(from..)?;
+        let at = if skip == 0 {
+            from
+        } else {
+            from + rest.char_indices().nth(skip).map(|(i, _)| i)?
+        };
+        self.stepped += skip;
+        self.last = Some((line, col, at));
+        Some(at)
+    }
+}
+
 /// Where a quoted scalar ends: after its closing quote. saphyr ends its span after the blanks
 /// and the comment that follow the scalar on its line. `None` when the text at `start` is not
 /// the expected quote (the caller then keeps the parser's end).
 fn quoted_end(
     source: &str,
-    line_starts: &mut Vec<usize>,
+    cursor: &mut Cursor,
     start: &saphyr_parser::Marker,
     single: bool,
     line_offset: u32,
 ) -> Option<Pos> {
-    if line_starts.is_empty() {
-        line_starts.push(0);
-        line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
-    }
-    let line_start = *line_starts.get(start.line().checked_sub(1)?)?;
+    let from = cursor.byte_at(source, start.line(), start.col())?;
     let quote = if single { '\'' } else { '"' };
-    let mut chars = source
-        .get(line_start..)?
-        .chars()
-        .skip(start.col())
-        .peekable();
-    if chars.next()? != quote {
+    let mut chars = source.get(from..)?.char_indices().peekable();
+    if chars.next()?.1 != quote {
         return None;
     }
     let mut line = start.line();
     // 0-based column of the next character.
     let mut col = start.col() + 1;
-    while let Some(c) = chars.next() {
+    while let Some((_, c)) = chars.next() {
         col += 1;
         match c {
             '\n' => {
@@ -503,14 +588,14 @@ fn quoted_end(
                 col = 0;
             }
             '\\' if !single => match chars.next() {
-                Some('\n') => {
+                Some((_, '\n')) => {
                     line += 1;
                     col = 0;
                 }
                 Some(_) => col += 1,
                 None => return None,
             },
-            '\'' if single && chars.peek() == Some(&'\'') => {
+            '\'' if single && chars.peek().map(|p| p.1) == Some('\'') => {
                 chars.next();
                 col += 1;
             }
@@ -573,6 +658,36 @@ mod tests {
             }
         );
         assert_eq!(end("g"), Pos { line: 6, column: 5 });
+    }
+
+    /// Finding each quoted scalar of a long line costs the distance from the previous one:
+    /// the characters stepped over add up to the line's length, not to its square.
+    #[test]
+    fn quoted_scalars_of_one_long_line_are_found_in_linear_work() {
+        let n = 5000;
+        let line = format!("[{}]", vec!["\"é\""; n].join(","));
+        let mut cursor = Cursor::default();
+        let mut ends = 0;
+        for (col, c) in line.chars().enumerate() {
+            if c == '"' && ends % 2 == 0 {
+                let m = saphyr_parser::Marker::new(0, 1, col);
+                let from = cursor.byte_at(&line, m.line(), m.col());
+                assert_eq!(
+                    line.get(from.unwrap_or(0)..).and_then(|r| r.chars().next()),
+                    Some('"')
+                );
+            }
+            if c == '"' {
+                ends += 1;
+            }
+        }
+        assert!(
+            cursor.stepped <= line.chars().count(),
+            "{} steps",
+            cursor.stepped
+        );
+        let t = Tree::parse_saphyr(&line, 1).unwrap().unwrap();
+        assert_eq!(t.items(t.root().unwrap()).len(), n);
     }
 
     #[test]

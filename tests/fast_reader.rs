@@ -1,0 +1,164 @@
+//! The fast YAML reader against saphyr: on every document of the corpus (`../shared/corpus`,
+//! when it is there), of `testdata/`, of `fuzz/regressions/` and `fuzz/seeds/`, and on the
+//! hostile inputs, every document the fast reader reads gives exactly saphyr's tree: nodes,
+//! scalar values and styles, spans, children and string spans. Documents it leaves to saphyr
+//! are counted, and on the corpus at least 95 % must be read without falling back.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use kube_contract::cli::fuzzing;
+use kube_contract::yaml::{check_fast_reader, FastCheck};
+
+fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// (documents, fallbacks) over every file under `dirs`; panics on the first difference.
+fn check_all(dirs: &[PathBuf]) -> (usize, usize, usize) {
+    let mut all = Vec::new();
+    for d in dirs {
+        files(d, &mut all);
+    }
+    all.sort();
+    let (mut docs, mut fallbacks) = (0, 0);
+    for path in &all {
+        let data = std::fs::read(path).expect("readable");
+        let result = std::panic::catch_unwind(|| fuzzing::fast_reader(&data));
+        match result {
+            Ok((d, f)) => {
+                docs += d;
+                fallbacks += f;
+            }
+            Err(_) => panic!("{}: the fast reader differs from saphyr", path.display()),
+        }
+    }
+    (all.len(), docs, fallbacks)
+}
+
+#[test]
+fn same_trees_on_testdata_fuzz_seeds_and_regressions() {
+    let root = common::root();
+    let (files, docs, fallbacks) = check_all(&[
+        root.join("testdata"),
+        root.join("fuzz/regressions"),
+        root.join("fuzz/seeds"),
+        root.join("tests/schemas"),
+    ]);
+    assert!(files > 100 && docs > 100, "{files} files, {docs} documents");
+    eprintln!("testdata, fuzz: {files} files, {docs} documents (as YAML and as JSON), {fallbacks} left to saphyr");
+}
+
+#[test]
+fn same_trees_on_the_corpus() {
+    let corpus = common::root().join("../shared/corpus");
+    if !corpus.is_dir() {
+        eprintln!("skipped: no corpus at {}", corpus.display());
+        return;
+    }
+    // Only the YAML reading of each file counts for the rate (a `.json` file is read once
+    // more as JSON by `fast_reader`, which differs for multi-document YAML).
+    let mut all = Vec::new();
+    files(&corpus, &mut all);
+    all.sort();
+    let (mut docs, mut fallbacks) = (0usize, 0usize);
+    let mut left = Vec::new();
+    all.retain(|p| {
+        p.extension()
+            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+    });
+    for path in &all {
+        let Ok(data) = std::fs::read(path) else {
+            continue;
+        };
+        let result = std::panic::catch_unwind(|| fuzzing::fast_reader(&data));
+        assert!(
+            result.is_ok(),
+            "{}: the fast reader differs from saphyr",
+            path.display()
+        );
+        let Ok(text) = String::from_utf8(data) else {
+            continue;
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let json = path.extension().is_some_and(|e| e == "json");
+        for chunk in kube_contract::yaml::chunks(text, json) {
+            docs += 1;
+            if check_fast_reader(chunk.text, chunk.first_line) == Ok(FastCheck::Fallback) {
+                fallbacks += 1;
+                let why = kube_contract::yaml::fast_fallback_reason(chunk.text, chunk.first_line);
+                left.push(format!("{}: {}", path.display(), why.unwrap_or_default()));
+            }
+        }
+    }
+    let rate = 100.0 * (docs - fallbacks) as f64 / docs.max(1) as f64;
+    eprintln!(
+        "corpus: {} files, {docs} documents, {fallbacks} left to saphyr: {rate:.1} % read by the fast reader",
+        all.len()
+    );
+    for l in left.iter().take(400) {
+        eprintln!("  fallback: {l}");
+    }
+    assert!(
+        rate >= 95.0,
+        "only {rate:.1} % of the corpus read by the fast reader"
+    );
+}
+
+#[test]
+fn hand_written_cases() {
+    let cases = [
+        "a: 1\n",
+        "---\n# c\napiVersion: v1   # x\nkind: \"Svc\"  # y\nmeta:\n  a:\n  b: c d  \n  l:\n  - x\n  -\n  - k: v\n    j: [1, \"a\", {b: c}]   # c\n  - {}\n  e: []\nz: |\n  line1\n   l2\n\ny: >-\n  fo\n  ld\n\nw: 'it''s'\n...\n",
+        "l:\n- x\n-\n- k: v\n  j: 1\n- - a\n  - b\n",
+        "l:\n  -\n  - x\n",
+        "l:\n- - a\n",
+        "a:   # c\nb: 1\nc:\n",
+        "a: |\n  x\n  # not comment\n# comment\nb: 1\n",
+        "a:\n  b: |\n    x\n  # c\n  c: 1\n",
+        "a: |\n\n  x\nb: 1\n",
+        "a: |\nb: 1\n",
+        "a: |+\n  x\n\n\nb: 1\n",
+        "a: |2-\n    x\nb: |\n  x\n",
+        "a: >\n  x\n  y\n\n  z\n   w\n  v\n",
+        "a: |\n  x",
+        "{\"a\":1,\"b\":[1,2,],\"c\":{\"d\":\"e\"}}",
+        "{\n  \"a\": \"x\",\n  \"b\": [\n    1\n  ]\n}\n",
+        "a: [x, y] # c\nb: {c: d}\n",
+        "a: foo   # c\n  # d\nb: x\n",
+        "l:\n-\n- x\n",
+        "l:\n-\n  x: 1\n",
+        "l:\n- |\n  x\n",
+        "a:\n  x\n",
+        "a: x:y\n",
+        "a: \"x\\u00e9\\x41\\\"\"\n",
+        "- a\n- b\n",
+        "é: ü # ö\nb: [é, \"ü\"]\n",
+        "a: foo\n  bar\n",
+        "a: {b: 1,}\n",
+        "a: [ ]\nb: { }\nc: [   # c\n  ]\n",
+        "- # c\n- x\n",
+        "a:\n- # c\n  b: 1\n",
+    ];
+    for (i, c) in cases.iter().enumerate() {
+        match check_fast_reader(c, 1) {
+            Ok(_) => {}
+            Err(e) => panic!("case {i} {c:?}: {e}"),
+        }
+    }
+    // The common shapes are read by the fast reader, not left to saphyr.
+    for c in [cases[0], cases[1], cases[2], cases[7], cases[14], cases[15]] {
+        assert_eq!(check_fast_reader(c, 1), Ok(FastCheck::Same), "{c:?}");
+    }
+}
