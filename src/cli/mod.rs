@@ -14,7 +14,7 @@ use crate::base::kube_version::KubeVersion;
 use crate::config::{self, Config};
 use crate::engine::{self, Report};
 use crate::output;
-use crate::rule::settings::{FailOn, Settings};
+use crate::rule::settings::{FailOn, Settings, ALWAYS_ON};
 use crate::rules::{self, unknown_rule};
 use crate::source::scope::{self, ConfigChoice, ScopeError};
 
@@ -146,6 +146,10 @@ struct LintArgs {
     /// JUnit documents are unchanged).
     #[arg(short, long)]
     quiet: bool,
+    /// Allow a run that finds no manifest to lint (an empty directory, every file excluded):
+    /// without it, such a run is exit code 2.
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 fn parse_kubernetes_version(s: &str) -> Result<KubeVersion, String> {
@@ -246,6 +250,18 @@ fn print_out(s: &str) {
     let _ = stdout.flush();
 }
 
+/// `--ignore`: the ids, of which `parse-error` is not one.
+fn check_ignored(ids: &[String]) -> Result<BTreeSet<String>, String> {
+    let set = check_ids(ids)?;
+    if set.contains(ALWAYS_ON) {
+        return Err(format!(
+            "`{ALWAYS_ON}` cannot be ignored: a document that could not be read is never a \
+             silent pass (exit code 2)"
+        ));
+    }
+    Ok(set)
+}
+
 fn check_ids(ids: &[String]) -> Result<BTreeSet<String>, String> {
     let mut set = BTreeSet::new();
     for id in ids {
@@ -272,7 +288,7 @@ fn fail_on_parser() -> impl clap::builder::TypedValueParser<Value = FailOn> {
 fn resolve(args: &LintArgs, config: &Config) -> Result<Settings, String> {
     let mut settings = Settings {
         select: check_ids(&args.select)?,
-        ignore: check_ids(&args.ignore)?,
+        ignore: check_ignored(&args.ignore)?,
         jobs: args.jobs,
         ..Settings::default()
     };
@@ -336,6 +352,10 @@ fn lint(args: LintArgs) -> i32 {
             return EXIT_INCOMPLETE;
         }
     };
+    if !args.allow_empty && scope.inputs.iter().all(|i| i.context) {
+        eprintln!("{}", nothing_found(&args, &scope));
+        return EXIT_INCOMPLETE;
+    }
     // Settings 0: no configuration file; then one per configuration file.
     let mut all_settings = Vec::with_capacity(scope.configs.len() + 1);
     for config in std::iter::once(&Config::default()).chain(scope.configs.iter().map(|c| &c.config))
@@ -400,6 +420,44 @@ fn lint(args: LintArgs) -> i32 {
         Ok(()) => exit_code(&report, &settings),
         Err(code) => code,
     }
+}
+
+/// Why a run found nothing to lint: what it looked for, where, and what it left out.
+fn nothing_found(args: &LintArgs, scope: &scope::Scope) -> String {
+    let paths = if args.paths.is_empty() {
+        "`.`".to_string()
+    } else {
+        args.paths
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut s = format!(
+        "error: no manifest found: looked for *.yaml, *.yml and *.json files under {paths} \
+         (hidden directories and git-ignored files skipped)"
+    );
+    let globs = |flag: &[String], from: &dyn Fn(&Config) -> &Vec<String>| -> Vec<String> {
+        let mut all: Vec<String> = flag.to_vec();
+        for c in &scope.configs {
+            all.extend(
+                from(&c.config)
+                    .iter()
+                    .map(|g| format!("{g} ({})", c.display)),
+            );
+        }
+        all
+    };
+    let include = globs(&args.include, &|c| &c.include);
+    let exclude = globs(&args.exclude, &|c| &c.exclude);
+    if !include.is_empty() {
+        s.push_str(&format!("; only files matching {}", include.join(", ")));
+    }
+    if !exclude.is_empty() {
+        s.push_str(&format!("; excluding {}", exclude.join(", ")));
+    }
+    s.push_str(". Pass --allow-empty to accept a run with nothing to lint.");
+    s
 }
 
 /// Renders the report in the chosen format and writes it to `--output-file` or standard

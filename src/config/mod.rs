@@ -13,7 +13,7 @@ use crate::base::diagnostic::Severity;
 use crate::base::kube_version::KubeVersion;
 use crate::base::span::{line_text, Pos, Span};
 use crate::base::{fuzzy, io, regular_file};
-use crate::rule::settings::{FailOn, Settings};
+use crate::rule::settings::{FailOn, Settings, ALWAYS_ON};
 use crate::rule::{OptionKind, OptionValue, RuleMeta};
 use crate::rules::{self, unknown_rule};
 use crate::yaml::{self, NodeId, Tree, Value};
@@ -652,14 +652,14 @@ fn read_rule(r: &mut Reader<'_, '_>, meta: &'static RuleMeta, v: NodeId) {
     r.config.rules.entry(id.to_string()).or_default();
     if !r.tree.is_map(v) {
         if let Some(s) = severity(r, v, id) {
-            r.config.rules.entry(id.to_string()).or_default().severity = Some(s);
+            set_severity(r, id, s, v);
         }
         return;
     }
     for (name, k, ov) in r.entries(v, "an option name") {
         if name == "severity" {
             if let Some(s) = severity(r, ov, &format!("severity` of `{id}")) {
-                r.config.rules.entry(id.to_string()).or_default().severity = Some(s);
+                set_severity(r, id, s, ov);
             }
             continue;
         }
@@ -684,6 +684,21 @@ fn read_rule(r: &mut Reader<'_, '_>, meta: &'static RuleMeta, v: NodeId) {
             }
         }
     }
+}
+
+/// Records a rule's severity; `parse-error` cannot be turned off.
+fn set_severity(r: &mut Reader<'_, '_>, id: &str, s: Option<Severity>, at: NodeId) {
+    if s.is_none() && id == ALWAYS_ON {
+        r.error(
+            at,
+            format!(
+                "`{id}` cannot be turned off: a document that could not be read is never a \
+                 silent pass (exit code 2)"
+            ),
+        );
+        return;
+    }
+    r.config.rules.entry(id.to_string()).or_default().severity = Some(s);
 }
 
 fn read_rules(r: &mut Reader<'_, '_>, v: NodeId) {

@@ -90,9 +90,16 @@ impl Default for Settings {
     }
 }
 
+/// The rule no selection, `--ignore` or `off` turns off: a document that could not be read is
+/// never a silent pass (exit code 2 stays). `rules::parse_error::META.id`; a test checks it.
+pub const ALWAYS_ON: &str = "parse-error";
+
 impl Settings {
-    /// Whether the rule runs at all.
+    /// Whether the rule runs at all. [`ALWAYS_ON`] always does.
     pub fn enabled(&self, id: &str) -> bool {
+        if id == ALWAYS_ON {
+            return true;
+        }
         (self.select.is_empty() || self.select.contains(id))
             && !self.ignore.contains(id)
             && !matches!(self.severities.get(id), Some(None))
