@@ -234,6 +234,13 @@ fn rules_and_explain() {
         assert!(text.contains(section), "{section}");
     }
     assert_eq!(run(&["explain", "nope"]).status.code(), Some(2));
+    let typo = run(&["explain", "missing-readines-probe"]);
+    assert_eq!(typo.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        err.contains("did you mean `missing-readiness-probe`?"),
+        "explain suggests the closest id: {err}"
+    );
 }
 
 /// The bundled examples honour the whole contract: every rule stays silent on them, so a

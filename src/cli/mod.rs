@@ -207,7 +207,7 @@ pub fn main() -> i32 {
                 EXIT_CLEAN
             }
             None => {
-                eprintln!("error: unknown rule `{rule}`; `kube-contract rules` lists them");
+                eprintln!("error: {}", unknown_rule::describe(&rule));
                 EXIT_INCOMPLETE
             }
         },

@@ -173,8 +173,8 @@ pub static KEYS: &[ConfigKey] = &[
 `deprecated-api` check every apiVersion against it, so an upgrade is caught in the pull request \
 that raises this number rather than during the upgrade; `unknown-field` and \
 `invalid-field-type` check every field against its API schema (for a release older than the \
-schema data, against the oldest release of the data). A release newer than kube-contract knows \
-is an error. Quote it: unquoted, YAML reads `1.30` \
+schema data, against the oldest release of the data). A release outside those kube-contract knows \
+(the deprecated-API table's oldest release to the schema data's newest) is an error naming them. Quote it: unquoted, YAML reads `1.30` \
 as the number 1.3 (kube-contract reads the text as written, but other tools may not).",
         init: || None,
         read: read_kubernetes_version,
