@@ -75,3 +75,54 @@ fn an_unknown_release_is_an_error_naming_the_range() {
         assert!(stderr(&o).contains("(1.8–1.3"), "{v}: {}", stderr(&o));
     }
 }
+
+/// Every copy-paste snippet of every rule's help, as the fixtures fire them, is printed on a
+/// line of its own in the human output, and parses as YAML.
+#[test]
+fn every_help_snippet_pastes_as_yaml() {
+    use kube_contract::output::{human, snippets};
+    let mut seen = 0;
+    let mut rules_with_snippets = std::collections::BTreeSet::new();
+    let mut failures = Vec::new();
+    for meta in kube_contract::rules::all_metas() {
+        for path in common::fixtures(meta.id, "bad-") {
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let settings = common::fixture_settings(&text, meta.id);
+            let report = common::lint(std::slice::from_ref(&path), &settings);
+            let out = human::render(
+                &report,
+                &human::Options {
+                    color: false,
+                    width: 100,
+                    quiet: false,
+                    show_suppressed: false,
+                },
+            );
+            let lines: std::collections::HashSet<&str> = out.lines().collect();
+            for d in &report.diagnostics {
+                for snippet in snippets(d.help.as_deref().unwrap_or("")) {
+                    seen += 1;
+                    rules_with_snippets.insert(d.rule);
+                    if !lines.contains(format!("          {snippet}").as_str()) {
+                        failures.push(format!("{}: `{snippet}` is not a line of its own", d.rule));
+                    }
+                    for doc in kube_contract::yaml::parse_stream(&snippet, false) {
+                        if let Err(e) = doc.tree {
+                            failures.push(format!(
+                                "{} ({}): `{snippet}` is not YAML: {}",
+                                d.rule,
+                                path.display(),
+                                e.message
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    assert!(
+        seen > 50 && rules_with_snippets.len() > 15,
+        "{seen} snippets of {rules_with_snippets:?}"
+    );
+}

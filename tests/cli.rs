@@ -294,10 +294,12 @@ fn quiet_prints_only_findings() {
     let github = stdout(&run(&[
         "lint", "--format", "github", "--select", probes, input,
     ]));
-    assert!(github
-        .lines()
-        .last()
-        .is_some_and(|l| l.starts_with("Linted 1 file")));
+    let tail: Vec<&str> = github.lines().rev().take(2).collect();
+    assert!(
+        tail.last().is_some_and(|l| l.starts_with("Linted 1 file"))
+            && tail.first().is_some_and(|l| l.starts_with("exit 1: ")),
+        "the summary ends with the counts and the reason for the exit code: {github}"
+    );
     let quiet = stdout(&run(&[
         "lint", "--format", "github", "--quiet", "--select", probes, input,
     ]));

@@ -146,6 +146,18 @@ struct LintArgs {
     /// JUnit documents are unchanged).
     #[arg(short, long)]
     quiet: bool,
+    /// Print only the per-rule table: findings per rule and severity, most frequent first
+    /// (human format; JSON's `summary.rules` carries the same counts).
+    #[arg(long)]
+    statistics: bool,
+    /// Report only findings not recorded in this baseline file (written by --write-baseline);
+    /// its entries that match nothing any more are listed.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every finding of this run (parse errors aside) in FILE, then report as if it
+    /// were the baseline: commit it and lint with --baseline FILE to fail only on new ones.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// Allow a run that finds no manifest to lint (an empty directory, every file excluded):
     /// without it, such a run is exit code 2.
     #[arg(long)]
@@ -415,11 +427,52 @@ fn lint(args: LintArgs) -> i32 {
         .root
         .as_deref()
         .map(|r| scope::display_relative(r, &io::absolute(&cwd)));
-    let settings = run_settings;
+    report.fail_on = run_settings.fail_on;
+    report.docs_url = run_settings.docs_url.clone();
+    if let Err(e) = baseline(&args, &mut report, &cwd) {
+        eprintln!("error: {e}");
+        return EXIT_INCOMPLETE;
+    }
     match write_report(&args, &report) {
-        Ok(()) => exit_code(&report, &settings),
+        Ok(()) => exit_code(&report),
         Err(code) => code,
     }
+}
+
+/// `--write-baseline` records the report's findings; `--baseline` (or the baseline just
+/// written) leaves out those it holds. Fingerprints name files relative to the baseline's
+/// directory, so it works from any working directory.
+fn baseline(args: &LintArgs, report: &mut Report, cwd: &Path) -> Result<(), String> {
+    use crate::engine::baseline::Baseline;
+    let dir_of = |p: &Path| {
+        io::absolute(&cwd.join(p))
+            .parent()
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+    };
+    if let Some(path) = &args.write_baseline {
+        let written = Baseline::of(report, &dir_of(path));
+        std::fs::write(path, written.to_json()).map_err(|e| {
+            format!(
+                "cannot write the baseline {}: {}",
+                path.display(),
+                io::describe_io(&e)
+            )
+        })?;
+        let n: usize = written.entries.values().sum();
+        eprintln!(
+            "wrote {n} finding{} to {}; lint with --baseline {} to report only new ones",
+            if n == 1 { "" } else { "s" },
+            path.display(),
+            path.display()
+        );
+        written.apply(report, &dir_of(path), &path.display().to_string());
+        return Ok(());
+    }
+    if let Some(path) = &args.baseline {
+        let read = Baseline::load(path)?;
+        read.apply(report, &dir_of(path), &path.display().to_string());
+    }
+    Ok(())
 }
 
 /// Why a run found nothing to lint: what it looked for, where, and what it left out.
@@ -512,6 +565,15 @@ fn write_report(args: &LintArgs, report: &Report) -> Result<(), i32> {
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
+            if args.statistics {
+                return sink
+                    .write_all(output::human::statistics(report).as_bytes())
+                    .and_then(|()| sink.flush())
+                    .map_err(|e| {
+                        eprintln!("error: cannot write {target}: {}", io::describe_io(&e));
+                        EXIT_INCOMPLETE
+                    });
+            }
             let text = output::human::render(
                 report,
                 &output::human::Options {
@@ -539,18 +601,9 @@ fn cap_jobs(jobs: usize, cores: usize) -> Option<usize> {
     (jobs > max).then_some(max)
 }
 
-pub fn exit_code(report: &Report, settings: &Settings) -> i32 {
-    if report.incomplete() {
-        EXIT_INCOMPLETE
-    } else if report
-        .diagnostics
-        .iter()
-        .any(|d| settings.fail_on.fails(d.severity))
-    {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    }
+/// The exit code of a report: the one its summary gives the reason for.
+pub fn exit_code(report: &Report) -> i32 {
+    output::exit_reason(report).0
 }
 
 #[cfg(test)]

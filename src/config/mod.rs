@@ -48,6 +48,20 @@ pub struct Config {
     /// Files or directories of CustomResourceDefinitions (`schemas`), as written.
     pub schemas: Vec<String>,
     pub rules: BTreeMap<String, RuleConfig>,
+    /// `docs-url`: where each rule's page is, `{rule}` standing for its id.
+    pub docs_url: Option<String>,
+    /// `overrides`: rule settings for some files, namespaces or kinds, in order.
+    pub overrides: Vec<Override>,
+}
+
+/// An entry of `overrides`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Override {
+    /// Globs relative to the configuration file's directory.
+    pub files: Vec<String>,
+    pub namespaces: Vec<String>,
+    pub kinds: Vec<String>,
+    pub rules: BTreeMap<String, RuleConfig>,
 }
 
 /// A mistake in the configuration file, at its position.
@@ -279,6 +293,35 @@ from the object's root (default `spec.template`, `spec.selector`, `spec.replicas
 Rollouts' `Rollout` and OpenShift's `DeploymentConfig` are known without this.",
         init: || Some("[]".to_string()),
         read: read_controllers,
+    },
+    ConfigKey {
+        name: "docs-url",
+        value: "string, a URL with `{rule}` where the rule id goes",
+        default: || format!("`{}`", crate::rule::settings::DEFAULT_DOCS_URL),
+        flag: None,
+        description: "Where each rule's documentation is: every finding links it (`url` in \
+JSON, a `docs:` line in human output, the annotation's title in `--format github`, `helpUri` in \
+SARIF, the failure text in JUnit). Point it at an internal mirror or wiki page of your platform's \
+own guidance, e.g. `https://wiki.example.com/k8s/{rule}`.",
+        init: || None,
+        read: read_docs_url,
+    },
+    ConfigKey {
+        name: "overrides",
+        value: "list of mappings: `files`, `namespaces`, `kinds` (lists, each optional) and `rules`",
+        default: || "`[]`".to_string(),
+        flag: None,
+        description: "Rule settings for part of the repository: vendored charts, a `jobs/` \
+directory, a namespace with other rules. Each entry applies its `rules` (written like the \
+top-level `rules`: a severity, `off`, or a mapping with `severity` and options) to the objects \
+it matches: in a file matching one of `files` (globs relative to the directory of this file, \
+like `exclude`), in one of `namespaces` (an object without `metadata.namespace` is in the \
+default `namespace`), and of one of `kinds` (`Deployment`, `CronJob`, …). A list left out \
+matches everything; a finding on no object (a file that cannot be read) matches only entries \
+without `namespaces` and `kinds`. Entries apply in order, after the top-level `rules`, so a \
+later entry wins. `--select` still runs the rules it names. `parse-error` cannot be turned off.",
+        init: || Some("[]".to_string()),
+        read: read_overrides,
     },
     ConfigKey {
         name: "rules",
@@ -576,6 +619,132 @@ fn read_schemas(r: &mut Reader<'_, '_>, v: NodeId) {
     }
 }
 
+fn read_docs_url(r: &mut Reader<'_, '_>, v: NodeId) {
+    match r.tree.value(v) {
+        Some(Value::Str(url)) if url.contains("{rule}") => {
+            r.config.docs_url = Some(url.to_string());
+        }
+        Some(Value::Str(url)) => r.error(
+            v,
+            format!(
+                "`docs-url` must hold `{{rule}}` where the rule id goes, e.g. `{url}/{{rule}}.md`"
+            ),
+        ),
+        _ => {
+            let what = r.tree.type_name(v);
+            r.error(
+                v,
+                format!("`docs-url` must be a URL (a string), not {what}"),
+            );
+        }
+    }
+}
+
+/// Keys of an `overrides` entry.
+const OVERRIDE_KEYS: &[&str] = &["files", "namespaces", "kinds", "rules"];
+
+/// A list of plain strings (`namespaces`, `kinds`), each checked by `check`.
+fn names(
+    r: &mut Reader<'_, '_>,
+    v: NodeId,
+    key: &str,
+    check: fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let Some(v) = r.tree.resolve(v) else {
+        return Vec::new();
+    };
+    let items = r.tree.items(v).to_vec();
+    if items.is_empty() && !r.tree.is_null(v) && r.tree.value(v).is_some() {
+        r.error(v, format!("`{key}` of an `overrides` entry must be a list"));
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for item in items {
+        match r.tree.value(item) {
+            Some(Value::Str(name)) => match check(name) {
+                None => out.push(name.to_string()),
+                Some(problem) => r.error(item, problem),
+            },
+            _ => {
+                let what = r.tree.type_name(item);
+                r.error(
+                    item,
+                    format!("`{key}` must hold names (strings), not {what}"),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn read_overrides(r: &mut Reader<'_, '_>, v: NodeId) {
+    let Some(v) = r.tree.resolve(v) else { return };
+    if r.tree.is_null(v) {
+        return;
+    }
+    let items = r.tree.items(v).to_vec();
+    if items.is_empty() && r.tree.value(v).is_some() {
+        r.error(
+            v,
+            "`overrides` must be a list, e.g. `overrides: [{files: [\"jobs/**\"], rules: {missing-pdb: off}}]`",
+        );
+        return;
+    }
+    for item in items {
+        let Some(item) = r.tree.resolve(item).filter(|&i| r.tree.is_map(i)) else {
+            let what = r.tree.type_name(item);
+            r.error(
+                item,
+                format!("each entry of `overrides` must be a mapping with `rules`, not {what}"),
+            );
+            continue;
+        };
+        let mut entry = Override::default();
+        let mut has_rules = false;
+        for (key, k, ev) in r.entries(item, "a key of an `overrides` entry") {
+            match key.as_str() {
+                "files" => entry.files = r.globs(ev, "files"),
+                "namespaces" => {
+                    entry.namespaces = names(r, ev, "namespaces", |n| {
+                        (!is_dns_label(n)).then(|| format!("`{n}` is not a namespace name"))
+                    })
+                }
+                "kinds" => {
+                    entry.kinds = names(r, ev, "kinds", |k| {
+                        let ok = k.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                            && k.chars().all(|c| c.is_ascii_alphanumeric());
+                        (!ok).then(|| {
+                            format!(
+                                "`{k}` is not a kind: write it as in `kind:`, e.g. `Deployment`"
+                            )
+                        })
+                    })
+                }
+                "rules" => {
+                    has_rules = true;
+                    let saved = std::mem::take(&mut r.config.rules);
+                    read_rules(r, ev);
+                    entry.rules = std::mem::replace(&mut r.config.rules, saved);
+                }
+                _ => {
+                    let hint = match fuzzy::closest_of(&key, OVERRIDE_KEYS.iter().copied()) {
+                        Some(near) => format!("; did you mean `{near}`?"),
+                        None => format!("; the keys are {}", OVERRIDE_KEYS.join(", ")),
+                    };
+                    r.error(
+                        k,
+                        format!("unknown key `{key}` in an `overrides` entry{hint}"),
+                    );
+                }
+            }
+        }
+        if !has_rules {
+            r.error(item, "an `overrides` entry needs `rules`: what it changes");
+        }
+        r.config.overrides.push(entry);
+    }
+}
+
 /// `error`, `warning`, `info` or `off` (`Some(None)`).
 fn severity(r: &mut Reader<'_, '_>, v: NodeId, key: &str) -> Option<Option<Severity>> {
     let text = r.text(v, key, "error, warning, info or off")?;
@@ -831,6 +1000,37 @@ impl Config {
         settings
             .controllers
             .extend(self.controllers.iter().cloned());
+        if let Some(url) = &self.docs_url {
+            settings.docs_url = url.clone();
+        }
+        for o in &self.overrides {
+            let mut scoped = crate::rule::settings::ScopedOverride {
+                files: None,
+                base: base.clone(),
+                namespaces: o.namespaces.clone(),
+                kinds: o.kinds.clone(),
+                ..Default::default()
+            };
+            if !o.files.is_empty() {
+                let mut b = globset::GlobSetBuilder::new();
+                for g in &o.files {
+                    // Checked when the file was read.
+                    if let Ok(glob) = io::glob(g) {
+                        b.add(glob);
+                    }
+                }
+                scoped.files = Some(b.build().unwrap_or_else(|_| globset::GlobSet::empty()));
+            }
+            for (id, rc) in &o.rules {
+                if let Some(sev) = rc.severity {
+                    scoped.severities.insert(id.clone(), sev);
+                }
+                if !rc.options.is_empty() {
+                    scoped.options.insert(id.clone(), rc.options.clone());
+                }
+            }
+            settings.overrides.push(scoped);
+        }
         for (id, rc) in &self.rules {
             if let Some(sev) = rc.severity {
                 settings.severities.insert(id.clone(), sev);
