@@ -126,3 +126,183 @@ fn every_help_snippet_pastes_as_yaml() {
         "{seen} snippets of {rules_with_snippets:?}"
     );
 }
+
+const WEB: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: web:1
+          ports:
+            - containerPort: 8080
+";
+
+/// The same Deployment reformatted: flow style, other indentation, keys reordered.
+const WEB_REFORMATTED: &str = "kind: Deployment
+apiVersion: apps/v1
+metadata: {name: web}
+spec:
+    replicas: 3
+    selector: {matchLabels: {app: web}}
+    template:
+        metadata: {labels: {app: web}}
+        spec:
+            containers:
+            -   image: web:1
+                name: web
+                ports: [{containerPort: 8080}]
+";
+
+const CONFIGMAP: &str =
+    "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata: {a: b}\n";
+
+fn json_of(o: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(o), stderr(o)))
+}
+
+fn rules_of(v: &serde_json::Value) -> Vec<(String, String)> {
+    v["diagnostics"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|d| {
+                    (
+                        d["rule"].as_str().unwrap_or("").to_string(),
+                        d["file"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_baseline_survives_edits_above_and_reformatting_and_hides_only_what_it_holds() {
+    let dir = TempDir::new("adopt-baseline");
+    dir.mkdir(".git");
+    dir.write("k8s/web.yaml", WEB);
+    let lint = |extra: &[&str]| {
+        let mut args = vec!["lint", "k8s", "--format", "json"];
+        args.extend_from_slice(extra);
+        run_in(&dir.0, &args)
+    };
+    let before = json_of(&lint(&[]));
+    let n = before["diagnostics"].as_array().map_or(0, Vec::len);
+    assert!(n >= 3, "the Deployment has findings: {before}");
+
+    // Recorded: nothing is reported, and the run passes.
+    let o = lint(&["--write-baseline", "baseline.json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(dir.0.join("baseline.json")).expect("written");
+    assert!(text.contains("\"version\": 1"), "{text}");
+    assert!(
+        text.contains("\"path\": \"spec.template.spec.containers[name=web]\""),
+        "field paths, not lines: {text}"
+    );
+    assert!(!text.contains("\"line\""), "{text}");
+
+    // A document inserted above, then the file reformatted: still accepted.
+    dir.write("k8s/web.yaml", &format!("{CONFIGMAP}---\n{WEB}"));
+    let o = lint(&["--baseline", "baseline.json"]);
+    let v = json_of(&o);
+    assert_eq!(rules_of(&v), vec![], "{v}");
+    assert_eq!(v["summary"]["baseline"]["accepted"], n);
+    assert_eq!(o.status.code(), Some(0));
+    dir.write(
+        "k8s/web.yaml",
+        &format!("{WEB_REFORMATTED}---\n{CONFIGMAP}"),
+    );
+    let v = json_of(&lint(&["--baseline", "baseline.json"]));
+    assert_eq!(rules_of(&v), vec![], "reformatted and reordered: {v}");
+
+    // The same findings in another file and another object are new: one old finding never
+    // hides a new one (count-aware matching).
+    dir.write("k8s/copy.yaml", WEB);
+    dir.write(
+        "k8s/api.yaml",
+        &WEB.replace("name: web\nspec", "name: api\nspec"),
+    );
+    let o = lint(&["--baseline", "baseline.json"]);
+    let v = json_of(&o);
+    let files: std::collections::BTreeSet<String> =
+        rules_of(&v).into_iter().map(|(_, f)| f).collect();
+    assert_eq!(
+        files.into_iter().collect::<Vec<_>>(),
+        vec!["k8s/api.yaml".to_string(), "k8s/copy.yaml".to_string()],
+        "{v}"
+    );
+    assert_eq!(o.status.code(), Some(1));
+
+    // Fixed findings leave stale entries, reported in both formats.
+    std::fs::remove_file(dir.0.join("k8s/copy.yaml")).expect("rm");
+    std::fs::remove_file(dir.0.join("k8s/api.yaml")).expect("rm");
+    dir.write(
+        "k8s/web.yaml",
+        &WEB.replace(
+            "          ports:\n",
+            "          readinessProbe: {httpGet: {path: /ready, port: 8080}}\n          ports:\n",
+        ),
+    );
+    let v = json_of(&lint(&["--baseline", "baseline.json"]));
+    let stale = v["summary"]["baseline"]["stale"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        stale.iter().any(|s| s["rule"] == "missing-readiness-probe"
+            && s["path"] == "spec.template.spec.containers[name=web]"
+            && s["file"] == "k8s/web.yaml"),
+        "{v}"
+    );
+    let o = run_in(&dir.0, &["lint", "k8s", "--baseline", "baseline.json"]);
+    assert!(
+        stdout(&o).contains("stale: missing-readiness-probe k8s/web.yaml Deployment default/web at `spec.template.spec.containers[name=web]`"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_baseline_never_hides_a_parse_error_and_refuses_newer_formats() {
+    let dir = TempDir::new("adopt-baseline-errors");
+    dir.mkdir(".git");
+    dir.write("broken.yaml", BROKEN);
+    let o = run_in(
+        &dir.0,
+        &["lint", "broken.yaml", "--write-baseline", "b.json"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let o = run_in(&dir.0, &["lint", "broken.yaml", "--baseline", "b.json"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    dir.write(
+        "b2.json",
+        "{\"version\": 2, \"findings\": [], \"signature\": \"x\"}",
+    );
+    let o = run_in(&dir.0, &["lint", "broken.yaml", "--baseline", "b2.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("written by a newer kube-contract"),
+        "{}",
+        stderr(&o)
+    );
+    dir.write(
+        "b3.json",
+        "{\"version\": 1, \"findings\": [], \"signature\": \"x\"}",
+    );
+    let o = run_in(&dir.0, &["lint", "broken.yaml", "--baseline", "b3.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown field `signature`"),
+        "{}",
+        stderr(&o)
+    );
+}

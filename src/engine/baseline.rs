@@ -296,7 +296,16 @@ pub fn field_path(tree: &Tree<'_>, pos: Pos) -> String {
             let mut next = None;
             for (k, v) in tree.own_pairs(n) {
                 if contains(tree.span(k), pos) {
-                    push_key(&mut out, tree.str(k).unwrap_or("?"));
+                    let key = tree.str(k).unwrap_or("?");
+                    // A list item's `name` is how the path names the item already: a finding
+                    // on it is about the item (containers are reported at their name).
+                    let named_item = key == "name"
+                        && out
+                            .rsplit_once('[')
+                            .is_some_and(|(_, last)| last.starts_with("name="));
+                    if !named_item {
+                        push_key(&mut out, key);
+                    }
                     return out;
                 }
                 if contains(tree.span(v), pos) {
@@ -409,6 +418,26 @@ spec:
         );
         assert_eq!(path_at(DEPLOY, 4, 3), "metadata.name");
         assert_eq!(path_at(DEPLOY, 1, 1), "apiVersion");
+    }
+
+    #[test]
+    fn reformatting_keeps_the_path() {
+        let text = r#"kind: Deployment
+spec:
+    template:
+        spec:
+            containers:
+            -   image: web:1
+                name: web
+"#;
+        assert_eq!(
+            path_at(text, 6, 17),
+            "spec.template.spec.containers[name=web].image"
+        );
+        assert_eq!(
+            path_at(text, 7, 17),
+            "spec.template.spec.containers[name=web]"
+        );
     }
 
     #[test]
