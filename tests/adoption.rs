@@ -306,3 +306,155 @@ fn a_baseline_never_hides_a_parse_error_and_refuses_newer_formats() {
         stderr(&o)
     );
 }
+
+#[test]
+fn overrides_apply_by_glob_namespace_and_kind_in_order() {
+    let dir = TempDir::new("adopt-overrides");
+    dir.mkdir(".git");
+    let web = |name: &str, ns: &str| {
+        WEB.replace(
+            "name: web\nspec",
+            &format!("name: {name}\n  namespace: {ns}\nspec"),
+        )
+    };
+    dir.write("apps/web.yaml", &web("web", "shop"));
+    dir.write("vendor/chart/web.yaml", &web("vendored", "shop"));
+    dir.write("apps/batch.yaml", &web("batch", "jobs"));
+    dir.write(
+        "apps/pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: one, namespace: shop}\nspec:\n  containers:\n    - {name: a, image: a:1}\n",
+    );
+    dir.write(
+        ".kube-contract.yaml",
+        "overrides:\n\
+         \x20 - files: [\"vendor/**\"]\n\
+         \x20   rules: {missing-readiness-probe: off, missing-liveness-probe: off}\n\
+         \x20 - namespaces: [jobs]\n\
+         \x20   rules: {missing-pdb: off, missing-readiness-probe: info}\n\
+         \x20 - kinds: [Pod]\n\
+         \x20   rules: {bare-pod: info}\n\
+         \x20 - namespaces: [jobs]\n\
+         \x20   rules: {missing-readiness-probe: error}\n",
+    );
+    let o = run_in(&dir.0, &["lint", ".", "--format", "json"]);
+    let v = json_of(&o);
+    let found: Vec<(String, String, String)> = v["diagnostics"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|d| {
+                    (
+                        d["file"].as_str().unwrap_or("").to_string(),
+                        d["rule"].as_str().unwrap_or("").to_string(),
+                        d["severity"].as_str().unwrap_or("").to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let has = |file: &str, rule: &str| {
+        found
+            .iter()
+            .find(|(f, r, _)| f.ends_with(file) && r == rule)
+    };
+    // By glob: the vendored chart's probes are off, the app's are not.
+    assert!(
+        has("vendor/chart/web.yaml", "missing-readiness-probe").is_none(),
+        "{found:?}"
+    );
+    assert!(has("vendor/chart/web.yaml", "missing-liveness-probe").is_none());
+    assert!(has("vendor/chart/web.yaml", "missing-pdb").is_some());
+    assert_eq!(
+        has("apps/web.yaml", "missing-readiness-probe").map(|f| f.2.as_str()),
+        Some("warning")
+    );
+    // By namespace, in order: the later entry wins.
+    assert!(has("apps/batch.yaml", "missing-pdb").is_none());
+    assert_eq!(
+        has("apps/batch.yaml", "missing-readiness-probe").map(|f| f.2.as_str()),
+        Some("error")
+    );
+    // By kind.
+    assert_eq!(
+        has("apps/pod.yaml", "bare-pod").map(|f| f.2.as_str()),
+        Some("info")
+    );
+}
+
+#[test]
+fn override_mistakes_are_located() {
+    let dir = TempDir::new("adopt-override-errors");
+    dir.mkdir(".git");
+    dir.write("cm.yaml", CONFIGMAP);
+    dir.write(
+        ".kube-contract.yaml",
+        "overrides:\n  - file: [\"x/**\"]\n    rules: {bare-pod: off}\n  - kinds: [deployment]\n    namespaces: [Not_A_Namespace]\n    rules: {no-such-rule: off, parse-error: off, bare-pod: {colour: red}}\n  - files: [\"a/[\"]\n  - 3\ndocs-url: https://example.com/rules\n",
+    );
+    let o = run_in(&dir.0, &["lint", "cm.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    let out = stdout(&o);
+    for (at, what) in [
+        (
+            ".kube-contract.yaml:2:5",
+            "unknown key `file` in an `overrides` entry; did you mean `files`?",
+        ),
+        (".kube-contract.yaml:4:13", "`deployment` is not a kind"),
+        (
+            ".kube-contract.yaml:5:18",
+            "`Not_A_Namespace` is not a namespace name",
+        ),
+        (".kube-contract.yaml:6:13", "unknown rule `no-such-rule`"),
+        (
+            ".kube-contract.yaml:6:45",
+            "`parse-error` cannot be turned off",
+        ),
+        (
+            ".kube-contract.yaml:6:61",
+            "`colour` is not an option of `bare-pod`",
+        ),
+        (".kube-contract.yaml:7:13", "invalid glob `a/[` in `files`"),
+        (
+            ".kube-contract.yaml:7:5",
+            "an `overrides` entry needs `rules`",
+        ),
+        (
+            ".kube-contract.yaml:8:5",
+            "each entry of `overrides` must be a mapping",
+        ),
+        (".kube-contract.yaml:9:11", "`docs-url` must hold `{rule}`"),
+    ] {
+        assert!(
+            out.contains(&format!("[{at}]")) && out.contains(what),
+            "{at} {what}:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn docs_url_is_configurable() {
+    let dir = TempDir::new("adopt-docs-url");
+    dir.mkdir(".git");
+    dir.write("web.yaml", WEB);
+    dir.write(
+        ".kube-contract.yaml",
+        "docs-url: \"https://wiki.example.com/k8s/{rule}\"\n",
+    );
+    let v = json_of(&run_in(&dir.0, &["lint", "web.yaml", "--format", "json"]));
+    assert_eq!(
+        v["diagnostics"][0]["url"],
+        format!(
+            "https://wiki.example.com/k8s/{}",
+            v["diagnostics"][0]["rule"].as_str().unwrap_or("")
+        )
+    );
+    let human = stdout(&run_in(&dir.0, &["lint", "web.yaml"]));
+    assert!(
+        human.contains("  docs: https://wiki.example.com/k8s/missing-pdb\n"),
+        "{human}"
+    );
+    let github = stdout(&run_in(&dir.0, &["lint", "web.yaml", "--format", "github"]));
+    assert!(
+        github.contains("title=missing-pdb (https%3A//wiki.example.com/k8s/missing-pdb)::"),
+        "{github}"
+    );
+}
