@@ -458,3 +458,49 @@ fn docs_url_is_configurable() {
         "{github}"
     );
 }
+
+/// The summary that triages (per rule and severity, the files with the most findings, the
+/// exit code's reason) and `--statistics`, as snapshots.
+#[test]
+fn triage_summary_and_statistics() {
+    let root = common::root();
+    let run = |extra: &[&str]| {
+        let mut args = vec!["lint", "testdata/inputs", "--no-context"];
+        args.extend_from_slice(extra);
+        let o = run_in(&root, &args);
+        assert_eq!(o.status.code(), Some(2), "the inputs hold parse errors");
+        stdout(&o)
+    };
+    let human = run(&[]);
+    let summary = human
+        .find("Findings by rule:")
+        .map_or("", |at| &human[at..]);
+    insta::assert_snapshot!("triage-summary", summary);
+    insta::assert_snapshot!("statistics", run(&["--statistics"]));
+    let v: serde_json::Value = serde_json::from_str(&run(&["--format", "json"])).expect("JSON");
+    let rules = v["summary"]["rules"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let table: String = rules
+        .iter()
+        .map(|r| {
+            format!(
+                "{:>2}  {:<7}  {}\n",
+                r["count"].as_u64().unwrap_or(0),
+                r["severity"].as_str().unwrap_or(""),
+                r["rule"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    let statistics = run(&["--statistics"]);
+    assert_eq!(
+        table, statistics,
+        "JSON's summary.rules carries the same counts"
+    );
+    assert_eq!(v["summary"]["exit_code"], 2);
+    assert_eq!(
+        v["summary"]["exit_reason"],
+        "exit 2: 5 files or documents could not be read (parse-error)"
+    );
+}

@@ -73,15 +73,12 @@ pub fn exit_reason(report: &Report) -> (i32, String) {
         .count();
     let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
     if unread > 0 {
-        let verb = if unread == 1 { "was" } else { "were" };
-        return (
-            2,
-            format!(
-                "exit 2: {} could not be read (parse-error); {verb} not linted",
-                plural(unread, "file or document")
-                    .replace("file or documents", "files or documents")
-            ),
-        );
+        let what = if unread == 1 {
+            "1 file or document".to_string()
+        } else {
+            format!("{unread} files or documents")
+        };
+        return (2, format!("exit 2: {what} could not be read (parse-error)"));
     }
     let at = match report.fail_on {
         FailOn::Never => return (0, "exit 0: --fail-on never".into()),
