@@ -303,7 +303,7 @@ Rollouts' `Rollout` and OpenShift's `DeploymentConfig` are known without this.",
 JSON, a `docs:` line in human output, the annotation's title in `--format github`, `helpUri` in \
 SARIF, the failure text in JUnit). Point it at an internal mirror or wiki page of your platform's \
 own guidance, e.g. `https://wiki.example.com/k8s/{rule}`.",
-        init: || None,
+        init: || Some(format!("\"{}\"", crate::rule::settings::DEFAULT_DOCS_URL)),
         read: read_docs_url,
     },
     ConfigKey {
@@ -1243,9 +1243,56 @@ in [rules/README.md](rules/README.md). These rules have options:\n\n\
             );
         }
     }
+    s.push_str(OVERRIDES_DOC);
+    let _ = writeln!(s, "```yaml\n{OVERRIDES_EXAMPLE}```");
+    s.push_str(BASELINE_DOC);
     s.push_str(SUPPRESSIONS_DOC);
     s
 }
+
+/// An `overrides` example for the docs (a test checks that it loads).
+pub const OVERRIDES_EXAMPLE: &str = r#"overrides:
+  - files: ["vendor/**", "charts/*/rendered/**"]   # third-party manifests we do not own
+    rules:
+      missing-pdb: off
+      missing-pod-anti-affinity: off
+  - files: ["jobs/**"]
+    kinds: [Job, CronJob]
+    rules: {missing-readiness-probe: off, missing-liveness-probe: off}
+  - namespaces: [staging]
+    rules:
+      single-replica: info
+      prestop-exceeds-grace-period: {min-shutdown-seconds: 5}
+"#;
+
+const OVERRIDES_DOC: &str = "\n## Overrides\n\n\
+Some parts of a repository need other rules: vendored charts nobody edits, a `jobs/` directory \
+of batch work, a staging namespace. `overrides` is a list of entries, each with `rules` (written \
+like the top-level `rules`) and up to three filters: `files` (globs relative to the \
+configuration file's directory), `namespaces` and `kinds`. An entry applies to an object that \
+matches every filter it has; a filter left out matches everything. Entries apply in order, after \
+the top-level `rules`, so a later entry wins over an earlier one:\n\n";
+
+const BASELINE_DOC: &str = "\n## Baseline\n\n\
+On a repository that already has many findings, record them once and fail only on new ones:\n\n\
+```sh\n\
+kube-contract lint --write-baseline .kube-contract-baseline.json   # record today's findings\n\
+git add .kube-contract-baseline.json && git commit -m \"kube-contract baseline\"\n\
+kube-contract lint --baseline .kube-contract-baseline.json         # in CI: only new findings\n\
+```\n\n\
+A finding is recognised by its rule, its file (relative to the baseline file's directory), its \
+object (kind, namespace, name) and the field path of its position in the object \
+(`spec.template.spec.containers[name=web].readinessProbe`; list items by their `name`, else by \
+index) — not by line, so the baseline survives edits above a finding, reformatting, and documents \
+inserted or reordered. An entry accepts as many findings as it recorded: one old finding never \
+hides a new one in another file, another object or the same place. `parse-error` findings are \
+never recorded nor accepted (exit code 2 stays).\n\n\
+Entries that match no finding any more (the finding was fixed, or its object renamed) are \
+listed after the findings and in JSON's `summary.baseline.stale`, like suppressions that \
+silence nothing; they do not change the exit code. `--write-baseline` again drops them. The \
+file is JSON, sorted, one field per line, so its diff shows the findings fixed; it carries a \
+format `version`, and a baseline from a newer format or with fields this version does not know \
+is an error (exit code 2), not a guess.\n";
 
 const SUPPRESSIONS_DOC: &str = r#"
 ## Suppressions
@@ -1416,6 +1463,13 @@ mod tests {
             );
         }
         Config::parse(EXAMPLE, "example").expect("the docs example loads");
+        let o = Config::parse(OVERRIDES_EXAMPLE, "overrides").expect("the overrides example loads");
+        assert_eq!(o.overrides.len(), 3);
+        assert_eq!(o.overrides[1].kinds, ["Job", "CronJob"]);
+        assert_eq!(
+            o.overrides[2].rules["prestop-exceeds-grace-period"].options["min-shutdown-seconds"],
+            "5"
+        );
     }
 
     #[test]
