@@ -504,3 +504,38 @@ fn triage_summary_and_statistics() {
         "exit 2: 5 files or documents could not be read (parse-error)"
     );
 }
+
+/// An override's options reach the rule, for the objects it matches only.
+#[test]
+fn override_options_reach_the_rules() {
+    let dir = TempDir::new("adopt-override-options");
+    dir.mkdir(".git");
+    let deploy = |ns: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web, namespace: {ns}}}\nspec:\n  \
+             replicas: 3\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: \
+             {{labels: {{app: web}}}}\n    spec:\n      terminationGracePeriodSeconds: 12\n      \
+             containers:\n        - name: web\n          image: web:1\n          lifecycle: \
+             {{preStop: {{sleep: {{seconds: 10}}}}}}\n"
+        )
+    };
+    dir.write("strict.yaml", &deploy("strict"));
+    dir.write("relaxed.yaml", &deploy("relaxed"));
+    dir.write(
+        ".kube-contract.yaml",
+        "overrides:\n  - namespaces: [relaxed]\n    rules:\n      prestop-exceeds-grace-period: {min-shutdown-seconds: 1}\n",
+    );
+    let v = json_of(&run_in(
+        &dir.0,
+        &[
+            "lint",
+            ".",
+            "--format",
+            "json",
+            "--select",
+            "prestop-exceeds-grace-period",
+        ],
+    ));
+    let files: Vec<String> = rules_of(&v).into_iter().map(|(_, f)| f).collect();
+    assert_eq!(files, vec!["strict.yaml".to_string()], "{v}");
+}
