@@ -234,6 +234,13 @@ fn rules_and_explain() {
         assert!(text.contains(section), "{section}");
     }
     assert_eq!(run(&["explain", "nope"]).status.code(), Some(2));
+    let typo = run(&["explain", "missing-readines-probe"]);
+    assert_eq!(typo.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&typo.stderr);
+    assert!(
+        err.contains("did you mean `missing-readiness-probe`?"),
+        "explain suggests the closest id: {err}"
+    );
 }
 
 /// The bundled examples honour the whole contract: every rule stays silent on them, so a
@@ -287,10 +294,12 @@ fn quiet_prints_only_findings() {
     let github = stdout(&run(&[
         "lint", "--format", "github", "--select", probes, input,
     ]));
-    assert!(github
-        .lines()
-        .last()
-        .is_some_and(|l| l.starts_with("Linted 1 file")));
+    let tail: Vec<&str> = github.lines().rev().take(2).collect();
+    assert!(
+        tail.last().is_some_and(|l| l.starts_with("Linted 1 file"))
+            && tail.first().is_some_and(|l| l.starts_with("exit 1: ")),
+        "the summary ends with the counts and the reason for the exit code: {github}"
+    );
     let quiet = stdout(&run(&[
         "lint", "--format", "github", "--quiet", "--select", probes, input,
     ]));

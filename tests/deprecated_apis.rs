@@ -183,9 +183,10 @@ fn every_removal_in_the_schemas_is_in_the_table() {
     assert!(missing.is_empty(), "\n{}", missing.join("\n"));
 }
 
-/// A target newer than the schema data is refused, naming the newest known release.
+/// A target outside the known releases (older than the deprecated-API table, newer than the
+/// schema data) is refused, naming the known range.
 #[test]
-fn a_target_newer_than_the_data_is_an_error() {
+fn a_target_outside_the_known_releases_is_an_error() {
     let newest = schema::newest_release().expect("the schema data loads");
     for v in ["1.99", "2.0", &newest.next().to_string()] {
         let e = schema::check_target(v.parse().expect("a release")).expect_err(v);
@@ -198,4 +199,11 @@ fn a_target_newer_than_the_data_is_an_error() {
         Ok(old),
         "the API table covers older releases"
     );
+    for v in ["1.7", "1.0"] {
+        let e = schema::check_target(v.parse().expect("a release")).expect_err(v);
+        assert!(
+            e.contains(&format!("(1.8–{newest})")),
+            "names the known range: {e}"
+        );
+    }
 }

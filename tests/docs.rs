@@ -125,3 +125,50 @@ fn doc_examples_fire_and_use_instead_does_not() {
         assert!(!fired(m.use_instead), "{}: its Use instead fires", m.id);
     }
 }
+
+/// Every pre-commit snippet of the README and docs pins a revision that exists: a tag `git tag`
+/// lists, or, while no release is tagged, the `PIN-A-COMMIT` placeholder that says to pin one.
+#[test]
+fn pre_commit_snippets_name_a_revision_that_exists() {
+    let root = common::root();
+    let tags = std::process::Command::new("git")
+        .current_dir(&root)
+        .args(["tag", "--list"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let tags: Vec<&str> = tags.lines().map(str::trim).collect();
+    let mut docs = vec![root.join("README.md")];
+    if let Ok(dir) = std::fs::read_dir(root.join("docs")) {
+        docs.extend(
+            dir.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "md")),
+        );
+    }
+    let mut seen = 0;
+    for doc in docs {
+        let text = std::fs::read_to_string(&doc).unwrap_or_default();
+        for line in text.lines() {
+            let Some(rev) = line.trim().strip_prefix("rev:") else {
+                continue;
+            };
+            seen += 1;
+            let (rev, comment) = rev.split_once('#').unwrap_or((rev, ""));
+            let rev = rev.trim();
+            if rev == "PIN-A-COMMIT" {
+                assert!(comment.contains("pin"), "{}: {line}", doc.display());
+            } else {
+                assert!(
+                    tags.contains(&rev),
+                    "{}: `rev: {rev}` is not a tag of this repository",
+                    doc.display()
+                );
+            }
+        }
+    }
+    assert!(
+        seen >= 2,
+        "the README and docs/integrations.md show pre-commit"
+    );
+}

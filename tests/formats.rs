@@ -506,8 +506,10 @@ fn github_escapes_and_quiet() {
     );
     assert!(loud
         .lines()
-        .last()
+        .rev()
+        .nth(1)
         .is_some_and(|l| l.starts_with("Linted 2 files")));
+    assert!(loud.lines().last().is_some_and(|l| l.starts_with("exit ")));
     let quiet = github::render(
         &report,
         &github::Options {
@@ -526,7 +528,7 @@ fn github_escapes_and_quiet() {
         "::warning file=rendered <1>%2C 50%25.yaml,line=14,endLine=14,col=11,endColumn="
     ));
     assert!(
-        line.contains(",title=missing-readiness-probe::container `wéb`"),
+        line.contains(",title=missing-readiness-probe (https%3A//github.com/kube-contract/kube-contract/blob/main/docs/rules/missing-readiness-probe.md)::container `wéb`"),
         "{line}"
     );
     assert!(line.contains("100%25 a:b, c%0D%0Anext line"), "{line}");

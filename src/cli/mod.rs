@@ -14,7 +14,7 @@ use crate::base::kube_version::KubeVersion;
 use crate::config::{self, Config};
 use crate::engine::{self, Report};
 use crate::output;
-use crate::rule::settings::{FailOn, Settings};
+use crate::rule::settings::{FailOn, Settings, ALWAYS_ON};
 use crate::rules::{self, unknown_rule};
 use crate::source::scope::{self, ConfigChoice, ScopeError};
 
@@ -146,6 +146,22 @@ struct LintArgs {
     /// JUnit documents are unchanged).
     #[arg(short, long)]
     quiet: bool,
+    /// Print only the per-rule table: findings per rule and severity, most frequent first
+    /// (human format; JSON's `summary.rules` carries the same counts).
+    #[arg(long)]
+    statistics: bool,
+    /// Report only findings not recorded in this baseline file (written by --write-baseline);
+    /// its entries that match nothing any more are listed.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every finding of this run (parse errors aside) in FILE, then report as if it
+    /// were the baseline: commit it and lint with --baseline FILE to fail only on new ones.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Allow a run that finds no manifest to lint (an empty directory, every file excluded):
+    /// without it, such a run is exit code 2.
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 fn parse_kubernetes_version(s: &str) -> Result<KubeVersion, String> {
@@ -203,7 +219,7 @@ pub fn main() -> i32 {
                 EXIT_CLEAN
             }
             None => {
-                eprintln!("error: unknown rule `{rule}`; `kube-contract rules` lists them");
+                eprintln!("error: {}", unknown_rule::describe(&rule));
                 EXIT_INCOMPLETE
             }
         },
@@ -246,6 +262,18 @@ fn print_out(s: &str) {
     let _ = stdout.flush();
 }
 
+/// `--ignore`: the ids, of which `parse-error` is not one.
+fn check_ignored(ids: &[String]) -> Result<BTreeSet<String>, String> {
+    let set = check_ids(ids)?;
+    if set.contains(ALWAYS_ON) {
+        return Err(format!(
+            "`{ALWAYS_ON}` cannot be ignored: a document that could not be read is never a \
+             silent pass (exit code 2)"
+        ));
+    }
+    Ok(set)
+}
+
 fn check_ids(ids: &[String]) -> Result<BTreeSet<String>, String> {
     let mut set = BTreeSet::new();
     for id in ids {
@@ -272,7 +300,7 @@ fn fail_on_parser() -> impl clap::builder::TypedValueParser<Value = FailOn> {
 fn resolve(args: &LintArgs, config: &Config) -> Result<Settings, String> {
     let mut settings = Settings {
         select: check_ids(&args.select)?,
-        ignore: check_ids(&args.ignore)?,
+        ignore: check_ignored(&args.ignore)?,
         jobs: args.jobs,
         ..Settings::default()
     };
@@ -336,6 +364,10 @@ fn lint(args: LintArgs) -> i32 {
             return EXIT_INCOMPLETE;
         }
     };
+    if !args.allow_empty && scope.inputs.iter().all(|i| i.context) {
+        eprintln!("{}", nothing_found(&args, &scope));
+        return EXIT_INCOMPLETE;
+    }
     // Settings 0: no configuration file; then one per configuration file.
     let mut all_settings = Vec::with_capacity(scope.configs.len() + 1);
     for config in std::iter::once(&Config::default()).chain(scope.configs.iter().map(|c| &c.config))
@@ -395,14 +427,93 @@ fn lint(args: LintArgs) -> i32 {
         .root
         .as_deref()
         .map(|r| scope::display_relative(r, &io::absolute(&cwd)));
-    let settings = run_settings;
+    report.fail_on = run_settings.fail_on;
+    report.docs_url = run_settings.docs_url.clone();
+    if let Err(e) = baseline(&args, &mut report, &cwd) {
+        eprintln!("error: {e}");
+        return EXIT_INCOMPLETE;
+    }
     let code = match write_report(&args, &report) {
-        Ok(()) => exit_code(&report, &settings),
+        Ok(()) => exit_code(&report),
         Err(code) => code,
     };
     // The process exits with this code: freeing every finding first would only cost time.
     std::mem::forget(report);
     code
+}
+
+/// `--write-baseline` records the report's findings; `--baseline` (or the baseline just
+/// written) leaves out those it holds. Fingerprints name files relative to the baseline's
+/// directory, so it works from any working directory.
+fn baseline(args: &LintArgs, report: &mut Report, cwd: &Path) -> Result<(), String> {
+    use crate::engine::baseline::Baseline;
+    let dir_of = |p: &Path| {
+        io::absolute(&cwd.join(p))
+            .parent()
+            .map_or_else(|| cwd.to_path_buf(), Path::to_path_buf)
+    };
+    if let Some(path) = &args.write_baseline {
+        let written = Baseline::of(report, &dir_of(path));
+        std::fs::write(path, written.to_json()).map_err(|e| {
+            format!(
+                "cannot write the baseline {}: {}",
+                path.display(),
+                io::describe_io(&e)
+            )
+        })?;
+        let n: usize = written.entries.values().sum();
+        eprintln!(
+            "wrote {n} finding{} to {}; lint with --baseline {} to report only new ones",
+            if n == 1 { "" } else { "s" },
+            path.display(),
+            path.display()
+        );
+        written.apply(report, &dir_of(path), &path.display().to_string());
+        return Ok(());
+    }
+    if let Some(path) = &args.baseline {
+        let read = Baseline::load(path)?;
+        read.apply(report, &dir_of(path), &path.display().to_string());
+    }
+    Ok(())
+}
+
+/// Why a run found nothing to lint: what it looked for, where, and what it left out.
+fn nothing_found(args: &LintArgs, scope: &scope::Scope) -> String {
+    let paths = if args.paths.is_empty() {
+        "`.`".to_string()
+    } else {
+        args.paths
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut s = format!(
+        "error: no manifest found: looked for *.yaml, *.yml and *.json files under {paths} \
+         (hidden directories and git-ignored files skipped)"
+    );
+    let globs = |flag: &[String], from: &dyn Fn(&Config) -> &Vec<String>| -> Vec<String> {
+        let mut all: Vec<String> = flag.to_vec();
+        for c in &scope.configs {
+            all.extend(
+                from(&c.config)
+                    .iter()
+                    .map(|g| format!("{g} ({})", c.display)),
+            );
+        }
+        all
+    };
+    let include = globs(&args.include, &|c| &c.include);
+    let exclude = globs(&args.exclude, &|c| &c.exclude);
+    if !include.is_empty() {
+        s.push_str(&format!("; only files matching {}", include.join(", ")));
+    }
+    if !exclude.is_empty() {
+        s.push_str(&format!("; excluding {}", exclude.join(", ")));
+    }
+    s.push_str(". Pass --allow-empty to accept a run with nothing to lint.");
+    s
 }
 
 /// Renders the report in the chosen format and writes it to `--output-file` or standard
@@ -457,6 +568,15 @@ fn write_report(args: &LintArgs, report: &Report) -> Result<(), i32> {
                         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
                 }
             };
+            if args.statistics {
+                return sink
+                    .write_all(output::human::statistics(report).as_bytes())
+                    .and_then(|()| sink.flush())
+                    .map_err(|e| {
+                        eprintln!("error: cannot write {target}: {}", io::describe_io(&e));
+                        EXIT_INCOMPLETE
+                    });
+            }
             let text = output::human::render(
                 report,
                 &output::human::Options {
@@ -484,18 +604,9 @@ fn cap_jobs(jobs: usize, cores: usize) -> Option<usize> {
     (jobs > max).then_some(max)
 }
 
-pub fn exit_code(report: &Report, settings: &Settings) -> i32 {
-    if report.incomplete() {
-        EXIT_INCOMPLETE
-    } else if report
-        .diagnostics
-        .iter()
-        .any(|d| settings.fail_on.fails(d.severity))
-    {
-        EXIT_FINDINGS
-    } else {
-        EXIT_CLEAN
-    }
+/// The exit code of a report: the one its summary gives the reason for.
+pub fn exit_code(report: &Report) -> i32 {
+    output::exit_reason(report).0
 }
 
 #[cfg(test)]

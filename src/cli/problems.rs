@@ -59,5 +59,8 @@ pub fn config_report(failed: Vec<(Input, Vec<ConfigError>)>) -> Report {
         diagnostics,
         suppressed: Vec::new(),
         listed: Vec::new(),
+        fail_on: Default::default(),
+        docs_url: crate::rule::settings::DEFAULT_DOCS_URL.to_string(),
+        baseline: None,
     }
 }

@@ -13,7 +13,7 @@ use crate::base::diagnostic::Severity;
 use crate::base::kube_version::KubeVersion;
 use crate::base::span::{line_text, Pos, Span};
 use crate::base::{fuzzy, io, regular_file};
-use crate::rule::settings::{FailOn, Settings};
+use crate::rule::settings::{FailOn, Settings, ALWAYS_ON};
 use crate::rule::{OptionKind, OptionValue, RuleMeta};
 use crate::rules::{self, unknown_rule};
 use crate::yaml::{self, NodeId, Tree, Value};
@@ -47,6 +47,20 @@ pub struct Config {
     pub controllers: Vec<crate::model::Controller>,
     /// Files or directories of CustomResourceDefinitions (`schemas`), as written.
     pub schemas: Vec<String>,
+    pub rules: BTreeMap<String, RuleConfig>,
+    /// `docs-url`: where each rule's page is, `{rule}` standing for its id.
+    pub docs_url: Option<String>,
+    /// `overrides`: rule settings for some files, namespaces or kinds, in order.
+    pub overrides: Vec<Override>,
+}
+
+/// An entry of `overrides`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Override {
+    /// Globs relative to the configuration file's directory.
+    pub files: Vec<String>,
+    pub namespaces: Vec<String>,
+    pub kinds: Vec<String>,
     pub rules: BTreeMap<String, RuleConfig>,
 }
 
@@ -173,8 +187,8 @@ pub static KEYS: &[ConfigKey] = &[
 `deprecated-api` check every apiVersion against it, so an upgrade is caught in the pull request \
 that raises this number rather than during the upgrade; `unknown-field` and \
 `invalid-field-type` check every field against its API schema (for a release older than the \
-schema data, against the oldest release of the data). A release newer than kube-contract knows \
-is an error. Quote it: unquoted, YAML reads `1.30` \
+schema data, against the oldest release of the data). A release outside those kube-contract knows \
+(the deprecated-API table's oldest release to the schema data's newest) is an error naming them. Quote it: unquoted, YAML reads `1.30` \
 as the number 1.3 (kube-contract reads the text as written, but other tools may not).",
         init: || None,
         read: read_kubernetes_version,
@@ -279,6 +293,35 @@ from the object's root (default `spec.template`, `spec.selector`, `spec.replicas
 Rollouts' `Rollout` and OpenShift's `DeploymentConfig` are known without this.",
         init: || Some("[]".to_string()),
         read: read_controllers,
+    },
+    ConfigKey {
+        name: "docs-url",
+        value: "string, a URL with `{rule}` where the rule id goes",
+        default: || format!("`{}`", crate::rule::settings::DEFAULT_DOCS_URL),
+        flag: None,
+        description: "Where each rule's documentation is: every finding links it (`url` in \
+JSON, a `docs:` line in human output, the annotation's title in `--format github`, `helpUri` in \
+SARIF, the failure text in JUnit). Point it at an internal mirror or wiki page of your platform's \
+own guidance, e.g. `https://wiki.example.com/k8s/{rule}`.",
+        init: || Some(format!("\"{}\"", crate::rule::settings::DEFAULT_DOCS_URL)),
+        read: read_docs_url,
+    },
+    ConfigKey {
+        name: "overrides",
+        value: "list of mappings: `files`, `namespaces`, `kinds` (lists, each optional) and `rules`",
+        default: || "`[]`".to_string(),
+        flag: None,
+        description: "Rule settings for part of the repository: vendored charts, a `jobs/` \
+directory, a namespace with other rules. Each entry applies its `rules` (written like the \
+top-level `rules`: a severity, `off`, or a mapping with `severity` and options) to the objects \
+it matches: in a file matching one of `files` (globs relative to the directory of this file, \
+like `exclude`), in one of `namespaces` (an object without `metadata.namespace` is in the \
+default `namespace`), and of one of `kinds` (`Deployment`, `CronJob`, …). A list left out \
+matches everything; a finding on no object (a file that cannot be read) matches only entries \
+without `namespaces` and `kinds`. Entries apply in order, after the top-level `rules`, so a \
+later entry wins. `--select` still runs the rules it names. `parse-error` cannot be turned off.",
+        init: || Some("[]".to_string()),
+        read: read_overrides,
     },
     ConfigKey {
         name: "rules",
@@ -576,6 +619,132 @@ fn read_schemas(r: &mut Reader<'_, '_>, v: NodeId) {
     }
 }
 
+fn read_docs_url(r: &mut Reader<'_, '_>, v: NodeId) {
+    match r.tree.value(v) {
+        Some(Value::Str(url)) if url.contains("{rule}") => {
+            r.config.docs_url = Some(url.to_string());
+        }
+        Some(Value::Str(url)) => r.error(
+            v,
+            format!(
+                "`docs-url` must hold `{{rule}}` where the rule id goes, e.g. `{url}/{{rule}}.md`"
+            ),
+        ),
+        _ => {
+            let what = r.tree.type_name(v);
+            r.error(
+                v,
+                format!("`docs-url` must be a URL (a string), not {what}"),
+            );
+        }
+    }
+}
+
+/// Keys of an `overrides` entry.
+const OVERRIDE_KEYS: &[&str] = &["files", "namespaces", "kinds", "rules"];
+
+/// A list of plain strings (`namespaces`, `kinds`), each checked by `check`.
+fn names(
+    r: &mut Reader<'_, '_>,
+    v: NodeId,
+    key: &str,
+    check: fn(&str) -> Option<String>,
+) -> Vec<String> {
+    let Some(v) = r.tree.resolve(v) else {
+        return Vec::new();
+    };
+    let items = r.tree.items(v).to_vec();
+    if items.is_empty() && !r.tree.is_null(v) && r.tree.value(v).is_some() {
+        r.error(v, format!("`{key}` of an `overrides` entry must be a list"));
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for item in items {
+        match r.tree.value(item) {
+            Some(Value::Str(name)) => match check(name) {
+                None => out.push(name.to_string()),
+                Some(problem) => r.error(item, problem),
+            },
+            _ => {
+                let what = r.tree.type_name(item);
+                r.error(
+                    item,
+                    format!("`{key}` must hold names (strings), not {what}"),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn read_overrides(r: &mut Reader<'_, '_>, v: NodeId) {
+    let Some(v) = r.tree.resolve(v) else { return };
+    if r.tree.is_null(v) {
+        return;
+    }
+    let items = r.tree.items(v).to_vec();
+    if items.is_empty() && r.tree.value(v).is_some() {
+        r.error(
+            v,
+            "`overrides` must be a list, e.g. `overrides: [{files: [\"jobs/**\"], rules: {missing-pdb: off}}]`",
+        );
+        return;
+    }
+    for item in items {
+        let Some(item) = r.tree.resolve(item).filter(|&i| r.tree.is_map(i)) else {
+            let what = r.tree.type_name(item);
+            r.error(
+                item,
+                format!("each entry of `overrides` must be a mapping with `rules`, not {what}"),
+            );
+            continue;
+        };
+        let mut entry = Override::default();
+        let mut has_rules = false;
+        for (key, k, ev) in r.entries(item, "a key of an `overrides` entry") {
+            match key.as_str() {
+                "files" => entry.files = r.globs(ev, "files"),
+                "namespaces" => {
+                    entry.namespaces = names(r, ev, "namespaces", |n| {
+                        (!is_dns_label(n)).then(|| format!("`{n}` is not a namespace name"))
+                    })
+                }
+                "kinds" => {
+                    entry.kinds = names(r, ev, "kinds", |k| {
+                        let ok = k.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+                            && k.chars().all(|c| c.is_ascii_alphanumeric());
+                        (!ok).then(|| {
+                            format!(
+                                "`{k}` is not a kind: write it as in `kind:`, e.g. `Deployment`"
+                            )
+                        })
+                    })
+                }
+                "rules" => {
+                    has_rules = true;
+                    let saved = std::mem::take(&mut r.config.rules);
+                    read_rules(r, ev);
+                    entry.rules = std::mem::replace(&mut r.config.rules, saved);
+                }
+                _ => {
+                    let hint = match fuzzy::closest_of(&key, OVERRIDE_KEYS.iter().copied()) {
+                        Some(near) => format!("; did you mean `{near}`?"),
+                        None => format!("; the keys are {}", OVERRIDE_KEYS.join(", ")),
+                    };
+                    r.error(
+                        k,
+                        format!("unknown key `{key}` in an `overrides` entry{hint}"),
+                    );
+                }
+            }
+        }
+        if !has_rules {
+            r.error(item, "an `overrides` entry needs `rules`: what it changes");
+        }
+        r.config.overrides.push(entry);
+    }
+}
+
 /// `error`, `warning`, `info` or `off` (`Some(None)`).
 fn severity(r: &mut Reader<'_, '_>, v: NodeId, key: &str) -> Option<Option<Severity>> {
     let text = r.text(v, key, "error, warning, info or off")?;
@@ -652,14 +821,14 @@ fn read_rule(r: &mut Reader<'_, '_>, meta: &'static RuleMeta, v: NodeId) {
     r.config.rules.entry(id.to_string()).or_default();
     if !r.tree.is_map(v) {
         if let Some(s) = severity(r, v, id) {
-            r.config.rules.entry(id.to_string()).or_default().severity = Some(s);
+            set_severity(r, id, s, v);
         }
         return;
     }
     for (name, k, ov) in r.entries(v, "an option name") {
         if name == "severity" {
             if let Some(s) = severity(r, ov, &format!("severity` of `{id}")) {
-                r.config.rules.entry(id.to_string()).or_default().severity = Some(s);
+                set_severity(r, id, s, ov);
             }
             continue;
         }
@@ -684,6 +853,21 @@ fn read_rule(r: &mut Reader<'_, '_>, meta: &'static RuleMeta, v: NodeId) {
             }
         }
     }
+}
+
+/// Records a rule's severity; `parse-error` cannot be turned off.
+fn set_severity(r: &mut Reader<'_, '_>, id: &str, s: Option<Severity>, at: NodeId) {
+    if s.is_none() && id == ALWAYS_ON {
+        r.error(
+            at,
+            format!(
+                "`{id}` cannot be turned off: a document that could not be read is never a \
+                 silent pass (exit code 2)"
+            ),
+        );
+        return;
+    }
+    r.config.rules.entry(id.to_string()).or_default().severity = Some(s);
 }
 
 fn read_rules(r: &mut Reader<'_, '_>, v: NodeId) {
@@ -816,6 +1000,37 @@ impl Config {
         settings
             .controllers
             .extend(self.controllers.iter().cloned());
+        if let Some(url) = &self.docs_url {
+            settings.docs_url = url.clone();
+        }
+        for o in &self.overrides {
+            let mut scoped = crate::rule::settings::ScopedOverride {
+                files: None,
+                base: base.clone(),
+                namespaces: o.namespaces.clone(),
+                kinds: o.kinds.clone(),
+                ..Default::default()
+            };
+            if !o.files.is_empty() {
+                let mut b = globset::GlobSetBuilder::new();
+                for g in &o.files {
+                    // Checked when the file was read.
+                    if let Ok(glob) = io::glob(g) {
+                        b.add(glob);
+                    }
+                }
+                scoped.files = Some(b.build().unwrap_or_else(|_| globset::GlobSet::empty()));
+            }
+            for (id, rc) in &o.rules {
+                if let Some(sev) = rc.severity {
+                    scoped.severities.insert(id.clone(), sev);
+                }
+                if !rc.options.is_empty() {
+                    scoped.options.insert(id.clone(), rc.options.clone());
+                }
+            }
+            settings.overrides.push(scoped);
+        }
         for (id, rc) in &self.rules {
             if let Some(sev) = rc.severity {
                 settings.severities.insert(id.clone(), sev);
@@ -1061,9 +1276,56 @@ in [rules/README.md](rules/README.md). These rules have options:\n\n\
             );
         }
     }
+    s.push_str(OVERRIDES_DOC);
+    let _ = writeln!(s, "```yaml\n{OVERRIDES_EXAMPLE}```");
+    s.push_str(BASELINE_DOC);
     s.push_str(SUPPRESSIONS_DOC);
     s
 }
+
+/// An `overrides` example for the docs (a test checks that it loads).
+pub const OVERRIDES_EXAMPLE: &str = r#"overrides:
+  - files: ["vendor/**", "charts/*/rendered/**"]   # third-party manifests we do not own
+    rules:
+      missing-pdb: off
+      missing-pod-anti-affinity: off
+  - files: ["jobs/**"]
+    kinds: [Job, CronJob]
+    rules: {missing-readiness-probe: off, missing-liveness-probe: off}
+  - namespaces: [staging]
+    rules:
+      single-replica: info
+      prestop-exceeds-grace-period: {min-shutdown-seconds: 5}
+"#;
+
+const OVERRIDES_DOC: &str = "\n## Overrides\n\n\
+Some parts of a repository need other rules: vendored charts nobody edits, a `jobs/` directory \
+of batch work, a staging namespace. `overrides` is a list of entries, each with `rules` (written \
+like the top-level `rules`) and up to three filters: `files` (globs relative to the \
+configuration file's directory), `namespaces` and `kinds`. An entry applies to an object that \
+matches every filter it has; a filter left out matches everything. Entries apply in order, after \
+the top-level `rules`, so a later entry wins over an earlier one:\n\n";
+
+const BASELINE_DOC: &str = "\n## Baseline\n\n\
+On a repository that already has many findings, record them once and fail only on new ones:\n\n\
+```sh\n\
+kube-contract lint --write-baseline .kube-contract-baseline.json   # record today's findings\n\
+git add .kube-contract-baseline.json && git commit -m \"kube-contract baseline\"\n\
+kube-contract lint --baseline .kube-contract-baseline.json         # in CI: only new findings\n\
+```\n\n\
+A finding is recognised by its rule, its file (relative to the baseline file's directory), its \
+object (kind, namespace, name) and the field path of its position in the object \
+(`spec.template.spec.containers[name=web].readinessProbe`; list items by their `name`, else by \
+index) — not by line, so the baseline survives edits above a finding, reformatting, and documents \
+inserted or reordered. An entry accepts as many findings as it recorded: one old finding never \
+hides a new one in another file, another object or the same place. `parse-error` findings are \
+never recorded nor accepted (exit code 2 stays).\n\n\
+Entries that match no finding any more (the finding was fixed, or its object renamed) are \
+listed after the findings and in JSON's `summary.baseline.stale`, like suppressions that \
+silence nothing; they do not change the exit code. `--write-baseline` again drops them. The \
+file is JSON, sorted, one field per line, so its diff shows the findings fixed; it carries a \
+format `version`, and a baseline from a newer format or with fields this version does not know \
+is an error (exit code 2), not a guess.\n";
 
 const SUPPRESSIONS_DOC: &str = r#"
 ## Suppressions
@@ -1234,6 +1496,13 @@ mod tests {
             );
         }
         Config::parse(EXAMPLE, "example").expect("the docs example loads");
+        let o = Config::parse(OVERRIDES_EXAMPLE, "overrides").expect("the overrides example loads");
+        assert_eq!(o.overrides.len(), 3);
+        assert_eq!(o.overrides[1].kinds, ["Job", "CronJob"]);
+        assert_eq!(
+            o.overrides[2].rules["prestop-exceeds-grace-period"].options["min-shutdown-seconds"],
+            "5"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! [`Workspace`] holds the inputs, their texts and per-file results; [`run`] is a one-shot
 //! workspace.
 
+pub mod baseline;
 pub mod load;
 mod merged;
 pub mod workspace;
@@ -18,7 +19,7 @@ use rayon::prelude::*;
 use crate::base::diagnostic::{Diagnostic, FileId, ObjectKey, Severity};
 use crate::base::span::Span;
 use crate::index::{FileInfo, Index};
-use crate::rule::settings::Settings;
+use crate::rule::settings::{FailOn, Settings};
 use crate::rule::{Context, Hook, Rule, SuppressionUse};
 use crate::rules::{self, parse_error};
 use crate::schema;
@@ -63,6 +64,24 @@ pub struct Report {
     pub suppressed: Vec<Suppressed>,
     /// Every object linted, in input order (for outputs that list what passed, e.g. JUnit).
     pub listed: Vec<ListedObject>,
+    /// Which findings make the exit code 1 (the run's settings).
+    pub fail_on: FailOn,
+    /// The run's `docs-url`: where each rule's page is.
+    pub docs_url: String,
+    /// What `--baseline` held back, when a baseline was read.
+    pub baseline: Option<BaselineOutcome>,
+}
+
+/// What a baseline did to a report: how many findings it accepted, and its entries that
+/// matched nothing (the findings were fixed, or moved beyond recognition).
+#[derive(Debug, Clone, Default)]
+pub struct BaselineOutcome {
+    /// The baseline file, as reports name it.
+    pub file: String,
+    /// Findings the baseline accepted (left out of the report).
+    pub matched: usize,
+    /// Entries that matched no finding, with how many of each.
+    pub stale: Vec<(baseline::Fingerprint, usize)>,
 }
 
 /// An object of the run, as outputs name it.
@@ -75,6 +94,11 @@ pub struct ListedObject {
 }
 
 impl Report {
+    /// The docs page of a rule, from the run's `docs-url`.
+    pub fn rule_url(&self, id: &str) -> String {
+        crate::rule::settings::rule_url(&self.docs_url, id)
+    }
+
     /// The text of a file, when the workspace held it.
     pub fn source(&self, file: FileId) -> Option<&str> {
         self.sources.get(file as usize)?.as_deref()
@@ -257,22 +281,70 @@ pub(crate) fn lint_loaded(
         .collect();
     let index = Index::build_with_files(objects, &files);
     let indexed_at = std::time::Instant::now();
+    // Scoped overrides: the objects they match are judged under settings derived once per
+    // distinct combination (file's settings, overrides matched).
+    let scoped = settings.iter().any(|s| !s.overrides.is_empty());
+    let paths: Vec<Option<std::path::PathBuf>> = if scoped {
+        inputs
+            .iter()
+            .map(|i| i.path.as_deref().map(crate::base::io::absolute))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let path_of = |f: FileId| paths.get(f as usize).and_then(|p| p.as_deref());
+    let mut derived: Vec<(Settings, ActiveRules)> = Vec::new();
+    let mut object_settings: Vec<Option<usize>> = Vec::new();
+    if scoped {
+        let mut seen: HashMap<(usize, Vec<usize>), usize> = HashMap::new();
+        for obj in index.objects() {
+            let s = of_file(obj.file);
+            let which = s.overrides_for(
+                path_of(obj.file),
+                Some(&obj.key.kind),
+                obj.key.namespace.as_deref(),
+                true,
+            );
+            if which.is_empty() {
+                object_settings.push(None);
+                continue;
+            }
+            let at = inputs.get(obj.file as usize).map_or(0, |i| i.settings);
+            let next = derived.len();
+            let id = *seen.entry((at, which.clone())).or_insert(next);
+            if id == next {
+                let d = s.with_overrides(&which);
+                let a = ActiveRules::new(&d);
+                derived.push((d, a));
+            }
+            object_settings.push(Some(id));
+        }
+    }
     // Objects go through the rules in batches: each batch's findings are moved into the
     // run's vector before the next batch runs, so the memory of one batch's per-object vectors
     // is reused by the next instead of every finding being held twice at the end.
     // Findings of one rule often give the same advice: one copy of each help text is kept.
     const BATCH: usize = 4096;
     let mut helps: HashSet<Arc<str>> = HashSet::new();
-    for batch in index.objects().chunks(BATCH) {
+    for (b, batch) in index.objects().chunks(BATCH).enumerate() {
         let found: Vec<Vec<Diagnostic>> = batch
             .par_iter()
-            .map(|obj| {
+            .enumerate()
+            .map(|(i, obj)| {
                 let mut out = Vec::new();
+                let own = object_settings
+                    .get(b * BATCH + i)
+                    .copied()
+                    .flatten()
+                    .and_then(|d| derived.get(d));
                 let cx = Context {
                     index: &index,
-                    settings: of_file(obj.file),
+                    settings: own.map_or_else(|| of_file(obj.file), |d| &d.0),
                 };
-                let rules = active_of(obj.file).map_or(&[][..], |a| &a.object[..]);
+                let rules = match own {
+                    Some(d) => &d.1.object[..],
+                    None => active_of(obj.file).map_or(&[][..], |a| &a.object[..]),
+                };
                 if !merged::judge(obj, &cx, rules, &mut out) {
                     for rule in rules {
                         if rule.meta().applies_to(obj) {
@@ -330,6 +402,9 @@ pub(crate) fn lint_loaded(
             }
         }
     }
+    if scoped {
+        diagnostics.retain_mut(|d| scope_finding(d, of_file(d.file), path_of(d.file)));
+    }
     diagnostics.sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
     let (mut suppressed, used) = suppress::apply(&mut diagnostics, &suppressions);
@@ -346,7 +421,10 @@ pub(crate) fn lint_loaded(
                 let s = of_file(d.file);
                 if s.enabled(d.rule) {
                     d.severity = s.severity(d.rule, d.severity);
-                    diagnostics.push(d);
+                    let path = path_of(d.file);
+                    if !scoped || scope_finding(&mut d, s, path) {
+                        diagnostics.push(d);
+                    }
                 }
             }
         }
@@ -392,7 +470,39 @@ pub(crate) fn lint_loaded(
         diagnostics,
         suppressed,
         listed,
+        fail_on: root.fail_on,
+        docs_url: root.docs_url.clone(),
+        baseline: None,
     }
+}
+
+/// Applies the scoped overrides matching a finding's file and object to its severity; false
+/// when one turns its rule off. A severity written at the rule's default keeps the severity
+/// the finding was given (as for the top-level `rules`), unless an earlier setting changed it.
+fn scope_finding(d: &mut Diagnostic, s: &Settings, path: Option<&std::path::Path>) -> bool {
+    if s.overrides.is_empty() {
+        return true;
+    }
+    let object = d.object.as_deref();
+    let which = s.overrides_for(
+        path,
+        object.map(|o| o.kind.as_str()),
+        object.and_then(|o| o.namespace.as_deref()),
+        object.is_some(),
+    );
+    let default = rules::find(d.rule).map(|m| m.severity);
+    for i in which {
+        match s.overrides.get(i).and_then(|o| o.severities.get(d.rule)) {
+            Some(None) if !s.select.contains(d.rule) && d.rule != parse_error::META.id => {
+                return false
+            }
+            Some(Some(sev)) if Some(*sev) != default || s.severities.contains_key(d.rule) => {
+                d.severity = *sev;
+            }
+            _ => {}
+        }
+    }
+    true
 }
 
 /// Drops the spare capacity of findings' texts: `format!` leaves up to half of a message's

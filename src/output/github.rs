@@ -77,7 +77,7 @@ pub fn render(report: &Report, opts: &Options<'_>) -> String {
             d.span.end.line.max(d.span.start.line),
             d.span.start.column,
             d.span.end.column,
-            escape_property(d.rule),
+            escape_property(&format!("{} ({})", d.rule, report.rule_url(d.rule))),
             escape_data(&message(report, d, opts.cwd)),
         );
     }

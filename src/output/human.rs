@@ -13,7 +13,7 @@ use miette::{
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::base::span::{Pos, Span};
 use crate::engine::Report;
-use crate::output::counts;
+use crate::output::{counts, exit_reason, help_parts, triage, HelpPart};
 
 pub struct Options {
     pub color: bool,
@@ -23,6 +23,9 @@ pub struct Options {
     /// List the findings suppressions silenced, with their reasons.
     pub show_suppressed: bool,
 }
+
+/// Files the triage summary lists.
+const TOP_FILES: usize = 10;
 
 struct Related {
     message: String,
@@ -92,13 +95,6 @@ impl miette::Diagnostic for Finding<'_> {
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         })
-    }
-
-    fn help<'b>(&'b self) -> Option<Box<dyn Display + 'b>> {
-        self.d
-            .help
-            .as_ref()
-            .map(|h| Box::new(h) as Box<dyn Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -335,19 +331,175 @@ pub fn render(report: &Report, opts: &Options) -> String {
                 d.severity, d.rule, d.message, name, d.span.start.line, d.span.start.column
             );
         }
-        out.push_str(&block);
+        out.push_str(block.trim_end_matches('\n'));
         out.push('\n');
+        if let Some(help) = &d.help {
+            push_help(&mut out, help, opts.width);
+        }
+        out.push_str("  docs: ");
+        out.push_str(&report.rule_url(d.rule));
+        out.push_str("\n\n");
     }
     if opts.show_suppressed {
         out.push_str(&suppressed(report));
     }
     if !opts.quiet {
+        out.push_str(&triage_text(report));
+        out.push_str(&baseline_text(report));
         out.push_str(&summary(report));
         if !opts.show_suppressed && !report.suppressed.is_empty() {
             out.push_str("(`--show-suppressed` lists the suppressed findings and their reasons)\n");
         }
     }
     out
+}
+
+/// A help text: prose wrapped at `width` after `  help: `, each snippet unwrapped on a line
+/// of its own, so that it pastes as YAML.
+fn push_help(out: &mut String, help: &str, width: usize) {
+    const FIRST: &str = "  help: ";
+    const NEXT: &str = "        ";
+    const SNIPPET: &str = "          ";
+    let mut line = String::from(FIRST);
+    let mut fresh = true; // nothing after the prefix yet
+    let flush = |out: &mut String, line: &mut String, fresh: &mut bool| {
+        if !*fresh {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line.clear();
+            line.push_str(NEXT);
+            *fresh = true;
+        }
+    };
+    for part in help_parts(help) {
+        match part {
+            HelpPart::Words(words) => {
+                for w in words {
+                    if !fresh && line.chars().count() + 1 + w.chars().count() > width {
+                        flush(out, &mut line, &mut fresh);
+                    }
+                    if !fresh {
+                        line.push(' ');
+                    }
+                    line.push_str(&w);
+                    fresh = false;
+                }
+            }
+            HelpPart::Snippet(code) => {
+                if !fresh || line.starts_with(FIRST) {
+                    if fresh {
+                        out.push_str(FIRST.trim_end());
+                        out.push('\n');
+                        line.clear();
+                        line.push_str(NEXT);
+                    } else {
+                        flush(out, &mut line, &mut fresh);
+                    }
+                }
+                out.push_str(SNIPPET);
+                out.push_str(&code);
+                out.push('\n');
+            }
+            HelpPart::Break => flush(out, &mut line, &mut fresh),
+        }
+    }
+    flush(out, &mut line, &mut fresh);
+}
+
+/// The per-rule table: findings per rule and severity, most frequent first.
+pub fn statistics(report: &Report) -> String {
+    let t = triage(report);
+    if t.by_rule.is_empty() {
+        return String::new();
+    }
+    let width = t
+        .by_rule
+        .iter()
+        .map(|r| r.2.to_string().len())
+        .max()
+        .unwrap_or(1);
+    let mut s = String::new();
+    for (rule, severity, n) in &t.by_rule {
+        s.push_str(&format!("{n:>width$}  {:<7}  {rule}\n", severity.as_str()));
+    }
+    s
+}
+
+/// The triage summary: findings per rule and severity, then the files with the most.
+pub fn triage_text(report: &Report) -> String {
+    let t = triage(report);
+    if t.by_rule.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from("Findings by rule:\n");
+    for line in statistics(report).lines() {
+        s.push_str("  ");
+        s.push_str(line);
+        s.push('\n');
+    }
+    let shown = t.by_file.len().min(TOP_FILES);
+    let width = t.by_file.first().map_or(1, |f| f.1.to_string().len());
+    s.push_str(if t.by_file.len() > 1 {
+        "Files with the most findings:\n"
+    } else {
+        "Files with findings:\n"
+    });
+    for (file, n) in t.by_file.iter().take(shown) {
+        s.push_str(&format!("  {n:>width$}  {}\n", report.file_name(*file)));
+    }
+    if t.by_file.len() > shown {
+        s.push_str(&format!("  … and {} more files\n", t.by_file.len() - shown));
+    }
+    s.push('\n');
+    s
+}
+
+/// What the baseline did: findings it accepted, entries that matched nothing.
+pub fn baseline_text(report: &Report) -> String {
+    let Some(b) = &report.baseline else {
+        return String::new();
+    };
+    let mut s = format!(
+        "Baseline {}: {} accepted (not shown)",
+        b.file,
+        if b.matched == 1 {
+            "1 finding".to_string()
+        } else {
+            format!("{} findings", b.matched)
+        }
+    );
+    let stale: usize = b.stale.iter().map(|(_, n)| n).sum();
+    if stale == 0 {
+        s.push('\n');
+        return s;
+    }
+    s.push_str(&format!(
+        "; {stale} of its entries match no finding any more (fixed, or moved beyond \
+         recognition; `--write-baseline {}` drops them):\n",
+        b.file
+    ));
+    const SHOWN: usize = 20;
+    for (fp, n) in b.stale.iter().take(SHOWN) {
+        let object = match (&fp.kind, &fp.namespace, &fp.name) {
+            (Some(k), Some(ns), Some(n)) => format!("{k} {ns}/{n}"),
+            (Some(k), None, Some(n)) => format!("{k} {n}"),
+            (Some(k), _, None) => format!("{k} (unnamed)"),
+            _ => "(no object)".to_string(),
+        };
+        let times = if *n > 1 {
+            format!(" ×{n}")
+        } else {
+            String::new()
+        };
+        s.push_str(&format!(
+            "  stale: {} {} {object} at `{}`{times}\n",
+            fp.rule, fp.file, fp.path
+        ));
+    }
+    if b.stale.len() > SHOWN {
+        s.push_str(&format!("  … and {} more\n", b.stale.len() - SHOWN));
+    }
+    s
 }
 
 /// The silenced findings, one entry each: where, rule, message, and the suppression's place
@@ -409,7 +561,9 @@ pub fn summary(report: &Report) -> String {
         ));
     }
     s.push('\n');
-    // Where the run looked, above the counts (the last line stays the one to read).
+    s.push_str(&exit_reason(report).1);
+    s.push('\n');
+    // Where the run looked, above the counts (the last lines stay the ones to read).
     let mut head = String::new();
     if !report.configs.is_empty() {
         head.push_str(&format!("Configuration: {}\n", report.configs.join(", ")));

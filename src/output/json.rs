@@ -9,7 +9,7 @@ use serde::{Serialize, Serializer};
 
 use crate::base::diagnostic::{Diagnostic, ObjectKey};
 use crate::engine::Report;
-use crate::output::counts;
+use crate::output::{counts, exit_reason, triage};
 
 #[derive(Serialize)]
 struct Output<'a> {
@@ -76,6 +76,43 @@ struct Summary<'a> {
     /// Custom resources without a schema in reach (left out when 0).
     #[serde(skip_serializing_if = "is_zero")]
     no_schema: usize,
+    /// Findings per rule and severity, most frequent first.
+    rules: Vec<RuleCount<'a>>,
+    /// Files with findings, most findings first.
+    most_findings: Vec<FileCount<'a>>,
+    exit_code: i32,
+    exit_reason: String,
+    /// What `--baseline` did (left out without one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<JsonBaseline<'a>>,
+}
+
+#[derive(Serialize)]
+struct RuleCount<'a> {
+    rule: &'a str,
+    severity: &'a str,
+    count: usize,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct FileCount<'a> {
+    file: &'a str,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct JsonBaseline<'a> {
+    file: &'a str,
+    accepted: usize,
+    stale: Vec<JsonStale<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonStale<'a> {
+    #[serde(flatten)]
+    fingerprint: &'a crate::engine::baseline::Fingerprint,
+    count: usize,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -104,6 +141,8 @@ struct JsonDiagnostic<'a> {
     severity: &'a str,
     message: &'a str,
     help: Option<&'a str>,
+    /// The rule's docs page.
+    url: String,
     #[serde(flatten)]
     location: Location<'a>,
     template: Option<&'a str>,
@@ -127,6 +166,7 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
         severity: d.severity.as_str(),
         message: &d.message,
         help: d.help.as_deref(),
+        url: report.rule_url(d.rule),
         location: location(report, d.file, d.span),
         template: d.template.as_deref(),
         object: d.object.as_deref(),
@@ -144,6 +184,8 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
 /// Writes the report as JSON to `out` (a buffered writer), findings one at a time.
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     let c = counts(report);
+    let t = triage(report);
+    let (exit_code, exit_reason) = exit_reason(report);
     let doc = Output {
         version: 1,
         diagnostics: Diagnostics(report),
@@ -160,6 +202,38 @@ pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
             infos: c.infos,
             suppressed: report.suppressed.len(),
             no_schema: report.no_schema.objects,
+            rules: t
+                .by_rule
+                .iter()
+                .map(|&(rule, severity, count)| RuleCount {
+                    rule,
+                    severity: severity.as_str(),
+                    count,
+                    url: report.rule_url(rule),
+                })
+                .collect(),
+            most_findings: t
+                .by_file
+                .iter()
+                .map(|&(file, count)| FileCount {
+                    file: report.file_name(file),
+                    count,
+                })
+                .collect(),
+            exit_code,
+            exit_reason,
+            baseline: report.baseline.as_ref().map(|b| JsonBaseline {
+                file: &b.file,
+                accepted: b.matched,
+                stale: b
+                    .stale
+                    .iter()
+                    .map(|(fingerprint, count)| JsonStale {
+                        fingerprint,
+                        count: *count,
+                    })
+                    .collect(),
+            }),
         },
     };
     serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;

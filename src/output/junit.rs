@@ -10,7 +10,7 @@ use std::fmt::Write;
 
 use crate::base::diagnostic::{Diagnostic, FileId};
 use crate::engine::{ListedObject, Report};
-use crate::output::sarif::{help_uri, qualified_name};
+use crate::output::sarif::qualified_name;
 use crate::rules::parse_error;
 
 /// Escapes text for XML 1.0 character data and attribute values. Characters XML 1.0 cannot
@@ -88,7 +88,7 @@ fn body(report: &Report, d: &Diagnostic) -> String {
             r.message
         );
     }
-    let _ = writeln!(s, "see {}", help_uri(d.rule));
+    let _ = writeln!(s, "see {}", report.rule_url(d.rule));
     s
 }
 

@@ -30,12 +30,9 @@ pub struct Options<'a> {
     pub cwd: Option<&'a Path>,
 }
 
-/// The docs page of a rule in the repository (`helpUri`).
+/// The docs page of a rule in the repository (`helpUri` of the default `docs-url`).
 pub fn help_uri(id: &str) -> String {
-    format!(
-        "{}/blob/main/docs/rules/{id}.md",
-        env!("CARGO_PKG_REPOSITORY")
-    )
+    crate::rule::settings::rule_url(crate::rule::settings::DEFAULT_DOCS_URL, id)
 }
 
 fn level(s: Severity) -> &'static str {
@@ -70,7 +67,8 @@ fn sentence(s: &str) -> String {
     }
 }
 
-fn rule(m: &RuleMeta) -> Value {
+fn rule(m: &RuleMeta, docs_url: &str) -> Value {
+    let help_uri = |id: &str| crate::rule::settings::rule_url(docs_url, id);
     json!({
         "id": m.id,
         "name": pascal(m.id),
@@ -201,7 +199,7 @@ fn result(
 }
 
 /// The run object without its results: the tool, the invocation, the base URIs.
-fn run_header(opts: &Options<'_>) -> Map<String, Value> {
+fn run_header(report: &Report, opts: &Options<'_>) -> Map<String, Value> {
     let metas = rules::all_metas();
     let mut run = Map::new();
     run.insert(
@@ -211,7 +209,7 @@ fn run_header(opts: &Options<'_>) -> Map<String, Value> {
             "version": env!("CARGO_PKG_VERSION"),
             "semanticVersion": env!("CARGO_PKG_VERSION"),
             "informationUri": env!("CARGO_PKG_REPOSITORY"),
-            "rules": metas.iter().map(|m| rule(m)).collect::<Vec<_>>(),
+            "rules": metas.iter().map(|m| rule(m, &report.docs_url)).collect::<Vec<_>>(),
         }}),
     );
     let mut invocation = Map::new();
@@ -299,7 +297,7 @@ pub fn write(report: &Report, opts: &Options<'_>, out: &mut dyn Write) -> std::i
     let log = Log {
         schema: SCHEMA,
         runs: [Run {
-            header: run_header(opts),
+            header: run_header(report, opts),
             report,
             opts,
         }],

@@ -146,6 +146,14 @@ pub struct Table {
     pub newest: KubeVersion,
 }
 
+impl Table {
+    /// The oldest release the table speaks of: the earliest `deprecated-in`. Older targets are
+    /// refused (`schema::check_target`).
+    pub fn oldest(&self) -> Option<KubeVersion> {
+        self.rows.iter().map(|r| r.deprecated_in).min()
+    }
+}
+
 /// The embedded table, read once.
 pub fn table() -> Result<&'static Table, &'static str> {
     static TABLE: OnceLock<Result<Table, String>> = OnceLock::new();

@@ -33,6 +33,61 @@ pub struct Settings {
     /// Controllers the platform declares (`controllers`): their pods are judged like a
     /// Deployment's.
     pub controllers: Vec<crate::model::Controller>,
+    /// Where a rule's documentation is: a URL with `{rule}` where the id goes (`docs-url`).
+    pub docs_url: String,
+    /// Rule settings for some files, namespaces or kinds (`overrides`), applied in order.
+    pub overrides: Vec<ScopedOverride>,
+}
+
+/// One entry of `overrides`: rule severities and options for the objects it matches. An
+/// empty list matches everything.
+#[derive(Debug, Clone, Default)]
+pub struct ScopedOverride {
+    /// Globs of files, matched against paths relative to `base`.
+    pub files: Option<globset::GlobSet>,
+    /// The directory of the configuration file.
+    pub base: std::path::PathBuf,
+    pub namespaces: Vec<String>,
+    pub kinds: Vec<String>,
+    /// Per rule: severity, `None` for off.
+    pub severities: BTreeMap<String, Option<Severity>>,
+    pub options: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl ScopedOverride {
+    /// Whether it applies to an object (`kind`, `namespace`: `None` for a finding on no
+    /// object, which only an override without `kinds` and `namespaces` matches) of a file
+    /// (absolute path; `None` for standard input, which only an override without `files`
+    /// matches).
+    pub fn matches(
+        &self,
+        file: Option<&std::path::Path>,
+        kind: Option<&str>,
+        namespace: Option<&str>,
+    ) -> bool {
+        let file_ok = match (&self.files, file) {
+            (None, _) => true,
+            (Some(set), Some(path)) => path
+                .strip_prefix(&self.base)
+                .is_ok_and(|rel| set.is_match(rel)),
+            (Some(_), None) => false,
+        };
+        let listed = |list: &[String], v: Option<&str>| {
+            list.is_empty() || v.is_some_and(|v| list.iter().any(|x| x == v))
+        };
+        file_ok && listed(&self.kinds, kind) && listed(&self.namespaces, namespace)
+    }
+}
+
+/// The default `docs-url`: the rule pages of the repository (`Cargo.toml`'s `repository`).
+pub const DEFAULT_DOCS_URL: &str = concat!(
+    env!("CARGO_PKG_REPOSITORY"),
+    "/blob/main/docs/rules/{rule}.md"
+);
+
+/// The docs page of a rule, from a `docs-url` template.
+pub fn rule_url(template: &str, id: &str) -> String {
+    template.replace("{rule}", id)
 }
 
 /// When findings make the exit code 1: `fail-on` in the configuration, `--fail-on` on the
@@ -86,16 +141,68 @@ impl Default for Settings {
             kubernetes_version: None,
             schema_paths: Vec::new(),
             controllers: Vec::new(),
+            docs_url: DEFAULT_DOCS_URL.to_string(),
+            overrides: Vec::new(),
         }
     }
 }
 
+/// The rule no selection, `--ignore` or `off` turns off: a document that could not be read is
+/// never a silent pass (exit code 2 stays). `rules::parse_error::META.id`; a test checks it.
+pub const ALWAYS_ON: &str = "parse-error";
+
 impl Settings {
-    /// Whether the rule runs at all.
+    /// Whether the rule runs at all. [`ALWAYS_ON`] always does.
     pub fn enabled(&self, id: &str) -> bool {
+        if id == ALWAYS_ON {
+            return true;
+        }
         (self.select.is_empty() || self.select.contains(id))
             && !self.ignore.contains(id)
             && !matches!(self.severities.get(id), Some(None))
+    }
+
+    /// The overrides that apply to an object of a file (see [`ScopedOverride::matches`]); an
+    /// object without a namespace is in the run's default namespace.
+    pub fn overrides_for(
+        &self,
+        file: Option<&std::path::Path>,
+        kind: Option<&str>,
+        namespace: Option<&str>,
+        on_object: bool,
+    ) -> Vec<usize> {
+        let ns = if on_object {
+            Some(namespace.unwrap_or(&self.namespace))
+        } else {
+            None
+        };
+        (0..self.overrides.len())
+            .filter(|&i| self.overrides[i].matches(file, kind, ns))
+            .collect()
+    }
+
+    /// These settings with the given overrides applied, in order.
+    pub fn with_overrides(&self, which: &[usize]) -> Settings {
+        let mut s = self.clone();
+        for &i in which {
+            let Some(o) = self.overrides.get(i) else {
+                continue;
+            };
+            for (id, sev) in &o.severities {
+                s.severities.insert(id.clone(), *sev);
+                // `--select` runs a rule the file turned off; an override does not overrule it.
+                if sev.is_none() && self.select.contains(id) {
+                    s.severities.remove(id);
+                }
+            }
+            for (id, opts) in &o.options {
+                s.options
+                    .entry(id.clone())
+                    .or_default()
+                    .extend(opts.iter().map(|(k, v)| (k.clone(), v.clone())));
+            }
+        }
+        s
     }
 
     /// The severity a rule's findings get.

@@ -1,6 +1,7 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::{Object, LONG_RUNNING_KINDS};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
+use crate::rules::support::pods::probe_snippet;
 
 pub static META: RuleMeta = RuleMeta {
     id: "missing-liveness-probe",
@@ -89,10 +90,12 @@ impl Rule for MissingLivenessProbe {
                             obj.display_name()
                         ),
                     )
-                    .help(
-                        "add a livenessProbe more tolerant than the readiness probe, e.g. \
-                         `livenessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 10, failureThreshold: 6}`",
-                    ),
+                    .help(format!(
+                        "add a livenessProbe to `{}` more tolerant than the readiness probe, \
+                         e.g. `{}`",
+                        c.display_name(),
+                        probe_snippet("livenessProbe", c, "/healthz", 10, ", failureThreshold: 6")
+                    )),
                 );
             }
         }

@@ -95,6 +95,10 @@ spec:
     ],
 };
 
+/// The release that serves the native `sleep` preStop action.
+const NATIVE_SLEEP: crate::base::kube_version::KubeVersion =
+    crate::base::kube_version::KubeVersion::new(1, 30);
+
 pub struct MissingPrestopSleep;
 
 /// Why a container is considered to serve traffic.
@@ -131,7 +135,7 @@ impl Rule for MissingPrestopSleep {
             } else {
                 continue;
             };
-            out.push(finding(obj, c, &serves));
+            out.push(finding(obj, c, &serves, cx.settings));
         }
     }
 }
@@ -146,7 +150,12 @@ fn waits_first(c: &Container) -> bool {
             .is_some_and(|p| p.value.shuts_down_before_wait())
 }
 
-fn finding(obj: &Object, c: &Container, serves: &Serves<'_>) -> Diagnostic {
+fn finding(
+    obj: &Object,
+    c: &Container,
+    serves: &Serves<'_>,
+    settings: &crate::rule::settings::Settings,
+) -> Diagnostic {
     let why = match serves {
         Serves::Ports(p) => format!("serves traffic on {p}"),
         Serves::Service(s) => format!(
@@ -198,11 +207,28 @@ fn finding(obj: &Object, c: &Container, serves: &Serves<'_>) -> Diagnostic {
                  terminationGracePeriodSeconds above the sleep plus the shutdown time"
             )
         }
-        _ => "give the container a preStop hook that waits until load balancers have stopped sending requests: \
-              `lifecycle: {preStop: {sleep: {seconds: 10}}}` (Kubernetes 1.30+) or \
-              `lifecycle: {preStop: {exec: {command: [\"sleep\", \"10\"]}}}`, and keep \
-              terminationGracePeriodSeconds above the sleep plus the shutdown time"
-            .to_string(),
+        _ => {
+            // The native `sleep` action is served from 1.30 on: older targets get a command.
+            let target = crate::rule::deprecated_apis::target(settings);
+            let native = target.is_none_or(|t| t >= NATIVE_SLEEP);
+            let (hook, note) = if native {
+                ("lifecycle: {preStop: {sleep: {seconds: 10}}}".to_string(), String::new())
+            } else {
+                (
+                    "lifecycle: {preStop: {exec: {command: [\"sleep\", \"10\"]}}}".to_string(),
+                    format!(
+                        " (the image needs a `sleep` binary; the native `sleep` action needs \
+                         Kubernetes {NATIVE_SLEEP}, newer than the target {})",
+                        target.map_or_else(String::new, |t| t.to_string())
+                    ),
+                )
+            };
+            format!(
+                "give the container a preStop hook that waits until load balancers have \
+                 stopped sending requests: `{hook}`{note}; keep \
+                 terminationGracePeriodSeconds above the sleep plus the shutdown time"
+            )
+        }
     };
     let mut d = META.at(obj, span,
             format!(

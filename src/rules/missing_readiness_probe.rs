@@ -1,7 +1,7 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::{Object, LONG_RUNNING_KINDS};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
-use crate::rules::support::pods::{ports, selecting_service, serves_on_ports};
+use crate::rules::support::pods::{ports, probe_snippet, selecting_service, serves_on_ports};
 
 pub static META: RuleMeta = RuleMeta {
     id: "missing-readiness-probe",
@@ -110,10 +110,12 @@ impl Rule for MissingReadinessProbe {
                             c.display_name(),
                         ),
                     )
-                    .help(
-                        "add a readinessProbe that answers only when the container can serve, \
-                         e.g. `readinessProbe: {httpGet: {path: /ready, port: 8080}, periodSeconds: 5}`",
-                    ),
+                    .help(format!(
+                        "add a readinessProbe to `{}` that answers only when it can serve, \
+                         e.g. `{}`",
+                        c.display_name(),
+                        probe_snippet("readinessProbe", c, "/ready", 5, "")
+                    )),
                 );
             }
             return;
@@ -131,10 +133,12 @@ impl Rule for MissingReadinessProbe {
                      soon as they start, so rollouts replace pods that may not work yet"
                 ),
             )
-            .help(
-                "give the main container a readinessProbe that passes once it works, e.g. \
-                 `readinessProbe: {exec: {command: [\"/bin/healthcheck\"]}, periodSeconds: 10}`",
-            ),
+            .help(format!(
+                "give the main container `{}` a readinessProbe that passes once it works, e.g. \
+                 `{}`",
+                c.display_name(),
+                probe_snippet("readinessProbe", c, "/ready", 10, "")
+            )),
         );
     }
 }

@@ -73,3 +73,17 @@ impl Rule for ParseError {
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn parse_error_is_the_rule_that_is_always_on() {
+        assert_eq!(super::META.id, crate::rule::settings::ALWAYS_ON);
+        let mut s = crate::rule::settings::Settings::default();
+        s.select.insert("removed-api".into());
+        s.ignore.insert(super::META.id.into());
+        s.severities.insert(super::META.id.into(), None);
+        assert!(s.enabled(super::META.id), "no selection hides a parse error");
+        assert!(!s.enabled("bare-pod"));
+    }
+}

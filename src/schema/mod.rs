@@ -94,12 +94,22 @@ pub fn newest_release() -> Option<KubeVersion> {
     builtin::releases().last().copied()
 }
 
-/// Refuses a target the data cannot speak for: newer than its newest release.
+/// Refuses a target the data cannot speak for: older than the deprecated-API table's first
+/// release (its earliest `deprecated-in`) or newer than the schema data's newest release. The
+/// message names the known range.
 pub fn check_target(target: KubeVersion) -> Result<KubeVersion, String> {
+    let oldest = crate::rule::deprecated_apis::table()
+        .ok()
+        .and_then(|t| t.oldest())
+        .unwrap_or(KubeVersion::new(1, 0));
     match newest_release() {
         Some(newest) if target > newest => Err(format!(
-            "Kubernetes {target} is newer than the newest release kube-contract knows \
-             ({newest}); use --kubernetes-version {newest} or upgrade kube-contract"
+            "Kubernetes {target} is newer than the releases kube-contract knows \
+             ({oldest}–{newest}); use --kubernetes-version {newest} or upgrade kube-contract"
+        )),
+        Some(newest) if target < oldest => Err(format!(
+            "Kubernetes {target} is older than the releases kube-contract knows \
+             ({oldest}–{newest}); use --kubernetes-version {oldest} or a newer release"
         )),
         _ => Ok(target),
     }

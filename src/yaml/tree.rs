@@ -368,7 +368,7 @@ impl<'a> Tree<'a> {
         match frames.last() {
             Some(f) => {
                 if f.is_map
-                    && (scratch.len() - f.scratch_start) % 2 == 0
+                    && (scratch.len() - f.scratch_start).is_multiple_of(2)
                     && !matches!(self.nodes[id as usize].kind, NodeKind::Scalar { .. })
                     && self.complex_key.is_none()
                 {

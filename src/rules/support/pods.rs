@@ -47,3 +47,34 @@ pub fn selecting_service<'a>(obj: &Object, index: &'a Index) -> Option<&'a Objec
         .or(services.first())
         .copied()
 }
+
+/// The port a probe of the container should check, as the probe writes it: a health-check
+/// port first, else the first port it declares; its name when it has one (a name a YAML
+/// reader takes for a string), else its number. `None` when it declares none.
+pub fn probe_port(c: &Container) -> Option<String> {
+    let port = c
+        .ports
+        .iter()
+        .find(|p| is_health_port(p))
+        .or_else(|| c.ports.first())?;
+    let plain = |n: &str| {
+        !n.is_empty()
+            && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            && n.parse::<f64>().is_err()
+    };
+    match (&port.name, port.container_port) {
+        (Some(name), _) if plain(name) => Some(name.clone()),
+        (_, Some(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// A probe to paste into the container: an HTTP check of its own port at `path`, or, for a
+/// container without ports, a command to write. `extra` follows `periodSeconds`.
+pub fn probe_snippet(key: &str, c: &Container, path: &str, period: u32, extra: &str) -> String {
+    let check = match probe_port(c) {
+        Some(port) => format!("httpGet: {{path: {path}, port: {port}}}"),
+        None => "exec: {command: [\"/bin/healthcheck\"]}".to_string(),
+    };
+    format!("{key}: {{{check}, periodSeconds: {period}{extra}}}")
+}
