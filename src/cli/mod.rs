@@ -156,7 +156,7 @@ struct LintArgs {
     baseline: Option<PathBuf>,
     /// Record every finding of this run (parse errors aside) in FILE, then report as if it
     /// were the baseline: commit it and lint with --baseline FILE to fail only on new ones.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
     /// Allow a run that finds no manifest to lint (an empty directory, every file excluded):
     /// without it, such a run is exit code 2.

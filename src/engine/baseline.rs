@@ -177,9 +177,21 @@ impl Baseline {
         }
         let mut keep = keep.into_iter();
         report.diagnostics.retain(|_| keep.next().unwrap_or(true));
+        // Only entries of the files this run reports on can be stale: a run over part of the
+        // repository (a pre-commit hook's changed files) says nothing of the others.
+        let abs = io::absolute(dir);
+        let linted: std::collections::HashSet<String> = report
+            .inputs
+            .iter()
+            .filter(|i| !i.context)
+            .map(|i| match i.path.as_deref() {
+                Some(p) => relative(&io::absolute(p), &abs),
+                None => i.display.clone(),
+            })
+            .collect();
         let mut stale: Vec<(Fingerprint, usize)> = left
             .into_iter()
-            .filter(|&(_, n)| n > 0)
+            .filter(|&(f, n)| n > 0 && linted.contains(&f.file))
             .map(|(f, n)| (f.clone(), n))
             .collect();
         stale.sort();
