@@ -29,7 +29,8 @@ pub const EXIT_INCOMPLETE: i32 = 2;
     version,
     about = "Lints Kubernetes manifests against the zero-downtime developer contract",
     after_help = "Exit codes: 0 no finding at or above --fail-on; 1 such findings; \
-                  2 something could not be linted (parse error, unreadable file, bad arguments)."
+                  2 something could not be linted (parse error, unreadable file, no manifest found, \
+                  a bad baseline, bad arguments)."
 )]
 pub struct Cli {
     #[command(subcommand)]
