@@ -263,6 +263,24 @@ fn a_baseline_survives_edits_above_and_reformatting_and_hides_only_what_it_holds
             && s["file"] == "k8s/web.yaml"),
         "{v}"
     );
+    // A run over other files says nothing of this file's entries.
+    dir.write("other/cm.yaml", CONFIGMAP);
+    let v = json_of(&run_in(
+        &dir.0,
+        &[
+            "lint",
+            "other",
+            "--format",
+            "json",
+            "--baseline",
+            "baseline.json",
+        ],
+    ));
+    assert_eq!(
+        v["summary"]["baseline"]["stale"],
+        serde_json::json!([]),
+        "{v}"
+    );
     let o = run_in(&dir.0, &["lint", "k8s", "--baseline", "baseline.json"]);
     assert!(
         stdout(&o).contains("stale: missing-readiness-probe k8s/web.yaml Deployment default/web at `spec.template.spec.containers[name=web]`"),

@@ -291,6 +291,26 @@ fn json_output_matches_its_schema() {
         assert_valid(&schemas, index, &v, name);
         assert!(!v["diagnostics"].as_array().expect("array").is_empty());
     }
+    // With a baseline's outcome, stale entries included.
+    let mut with_baseline = synthetic();
+    with_baseline.baseline = Some(kube_contract::engine::BaselineOutcome {
+        file: "baseline.json".into(),
+        matched: 3,
+        stale: vec![(
+            kube_contract::engine::baseline::Fingerprint {
+                file: "k8s/web.yaml".into(),
+                kind: Some("Deployment".into()),
+                namespace: Some("default".into()),
+                name: Some("web".into()),
+                path: "spec.template.spec.containers[name=web]".into(),
+                rule: "missing-readiness-probe".into(),
+            },
+            2,
+        )],
+    });
+    let v = parse(&json::render(&with_baseline));
+    assert_valid(&schemas, index, &v, "a report with a baseline");
+    assert_eq!(v["summary"]["baseline"]["stale"][0]["count"], 2);
     let v = parse(&json::render(&synthetic()));
     assert!(v["diagnostics"]
         .as_array()

@@ -29,7 +29,8 @@ pub const EXIT_INCOMPLETE: i32 = 2;
     version,
     about = "Lints Kubernetes manifests against the zero-downtime developer contract",
     after_help = "Exit codes: 0 no finding at or above --fail-on; 1 such findings; \
-                  2 something could not be linted (parse error, unreadable file, bad arguments)."
+                  2 something could not be linted (parse error, unreadable file, no manifest found, \
+                  a bad baseline, bad arguments)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -156,7 +157,7 @@ struct LintArgs {
     baseline: Option<PathBuf>,
     /// Record every finding of this run (parse errors aside) in FILE, then report as if it
     /// were the baseline: commit it and lint with --baseline FILE to fail only on new ones.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "baseline")]
     write_baseline: Option<PathBuf>,
     /// Allow a run that finds no manifest to lint (an empty directory, every file excluded):
     /// without it, such a run is exit code 2.

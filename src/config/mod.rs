@@ -1322,7 +1322,8 @@ hides a new one in another file, another object or the same place. `parse-error`
 never recorded nor accepted (exit code 2 stays).\n\n\
 Entries that match no finding any more (the finding was fixed, or its object renamed) are \
 listed after the findings and in JSON's `summary.baseline.stale`, like suppressions that \
-silence nothing; they do not change the exit code. `--write-baseline` again drops them. The \
+silence nothing (only for the files the run reports on, so a pre-commit hook's few files do not \
+make the rest stale); they do not change the exit code. `--write-baseline` again drops them. The \
 file is JSON, sorted, one field per line, so its diff shows the findings fixed; it carries a \
 format `version`, and a baseline from a newer format or with fields this version does not know \
 is an error (exit code 2), not a guess.\n";

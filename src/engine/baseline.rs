@@ -177,9 +177,21 @@ impl Baseline {
         }
         let mut keep = keep.into_iter();
         report.diagnostics.retain(|_| keep.next().unwrap_or(true));
+        // Only entries of the files this run reports on can be stale: a run over part of the
+        // repository (a pre-commit hook's changed files) says nothing of the others.
+        let abs = io::absolute(dir);
+        let linted: std::collections::HashSet<String> = report
+            .inputs
+            .iter()
+            .filter(|i| !i.context)
+            .map(|i| match i.path.as_deref() {
+                Some(p) => relative(&io::absolute(p), &abs),
+                None => i.display.clone(),
+            })
+            .collect();
         let mut stale: Vec<(Fingerprint, usize)> = left
             .into_iter()
-            .filter(|&(_, n)| n > 0)
+            .filter(|&(f, n)| n > 0 && linted.contains(&f.file))
             .map(|(f, n)| (f.clone(), n))
             .collect();
         stale.sort();
@@ -250,11 +262,14 @@ fn fingerprint(d: &Diagnostic, file: &str, path: String) -> Fingerprint {
 
 /// `path` relative to `dir`, `/`-separated; the absolute path when it is not under `dir`.
 fn relative(path: &Path, dir: &Path) -> String {
-    let rel = path.strip_prefix(dir).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    match path.strip_prefix(dir) {
+        Ok(rel) => rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        Err(_) => path.to_string_lossy().replace('\\', "/"),
+    }
 }
 
 /// The field path of a position in a file's text (tests; runs use [`fingerprints`]).
@@ -418,6 +433,16 @@ spec:
         );
         assert_eq!(path_at(DEPLOY, 4, 3), "metadata.name");
         assert_eq!(path_at(DEPLOY, 1, 1), "apiVersion");
+    }
+
+    #[test]
+    fn files_are_relative_to_the_baseline_else_absolute() {
+        let dir = Path::new("/repo");
+        assert_eq!(relative(Path::new("/repo/k8s/a.yaml"), dir), "k8s/a.yaml");
+        assert_eq!(
+            relative(Path::new("/elsewhere/a.yaml"), dir),
+            "/elsewhere/a.yaml"
+        );
     }
 
     #[test]

@@ -303,7 +303,6 @@ pub(crate) fn lint_loaded(
                 path_of(obj.file),
                 Some(&obj.key.kind),
                 obj.key.namespace.as_deref(),
-                true,
             );
             if which.is_empty() {
                 object_settings.push(None);
@@ -488,7 +487,6 @@ fn scope_finding(d: &mut Diagnostic, s: &Settings, path: Option<&std::path::Path
         path,
         object.map(|o| o.kind.as_str()),
         object.and_then(|o| o.namespace.as_deref()),
-        object.is_some(),
     );
     let default = rules::find(d.rule).map(|m| m.severity);
     for i in which {

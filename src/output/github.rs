@@ -82,6 +82,7 @@ pub fn render(report: &Report, opts: &Options<'_>) -> String {
         );
     }
     if !opts.quiet {
+        out.push_str(&human::baseline_text(report));
         out.push_str(&human::summary(report));
     }
     out

@@ -162,22 +162,18 @@ impl Settings {
             && !matches!(self.severities.get(id), Some(None))
     }
 
-    /// The overrides that apply to an object of a file (see [`ScopedOverride::matches`]); an
-    /// object without a namespace is in the run's default namespace.
+    /// The overrides that apply to an object of a file (see [`ScopedOverride::matches`]).
+    /// `namespace` is the object's as reports name it: the default namespace for a namespaced
+    /// object written without one, `None` for a cluster-scoped object (which no `namespaces`
+    /// list matches).
     pub fn overrides_for(
         &self,
         file: Option<&std::path::Path>,
         kind: Option<&str>,
         namespace: Option<&str>,
-        on_object: bool,
     ) -> Vec<usize> {
-        let ns = if on_object {
-            Some(namespace.unwrap_or(&self.namespace))
-        } else {
-            None
-        };
         (0..self.overrides.len())
-            .filter(|&i| self.overrides[i].matches(file, kind, ns))
+            .filter(|&i| self.overrides[i].matches(file, kind, namespace))
             .collect()
     }
 

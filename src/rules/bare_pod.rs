@@ -88,9 +88,9 @@ impl Rule for BarePod {
             )
             .help(format!(
                 "run it from a Deployment (a StatefulSet if it needs a stable identity): \
-                 `apiVersion: apps/v1`, `kind: Deployment`, `spec: {{replicas: 2, selector: \
-                 {{matchLabels: {{{labels}}}}}, template: {{metadata: {{labels: {{{labels}}}}}, \
-                 spec: <this Pod's spec>}}}}`"
+                 `{{apiVersion: apps/v1, kind: Deployment, metadata: {{name: {name}}}, spec: \
+                 {{replicas: 2, selector: {{matchLabels: {{{labels}}}}}, template: {{metadata: \
+                 {{labels: {{{labels}}}}}, spec: <this Pod's spec>}}}}}}`"
             )),
         );
     }
