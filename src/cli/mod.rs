@@ -543,8 +543,8 @@ fn write_report(args: &LintArgs, report: &Report) -> Result<(), i32> {
             "the report to standard output".into(),
         ),
     };
-    // JSON and SARIF are written as they are serialised, a finding at a time; the other
-    // formats are rendered whole first.
+    // JSON, SARIF and human output are written a finding at a time; the other formats are
+    // rendered whole first.
     let written = match args.format {
         Format::Json => output::json::write(report, &mut sink),
         Format::Sarif => output::sarif::write(report, &output::sarif::Options { cwd }, &mut sink),
@@ -578,7 +578,7 @@ fn write_report(args: &LintArgs, report: &Report) -> Result<(), i32> {
                         EXIT_INCOMPLETE
                     });
             }
-            let text = output::human::render(
+            output::human::write(
                 report,
                 &output::human::Options {
                     color,
@@ -586,8 +586,8 @@ fn write_report(args: &LintArgs, report: &Report) -> Result<(), i32> {
                     quiet: args.quiet,
                     show_suppressed: args.show_suppressed,
                 },
-            );
-            sink.write_all(text.as_bytes())
+                &mut sink,
+            )
         }
     };
     written.and_then(|()| sink.flush()).map_err(|e| {

@@ -283,6 +283,19 @@ fn short_label(d: &Diagnostic) -> String {
 }
 
 pub fn render(report: &Report, opts: &Options) -> String {
+    let mut out = Vec::new();
+    // Writing to a vector cannot fail.
+    let _ = write(report, opts, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// [`render`], written to `sink` a finding at a time: the text of a million findings is never
+/// held whole.
+pub fn write(
+    report: &Report,
+    opts: &Options,
+    sink: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let theme = if opts.color {
         GraphicalTheme::unicode()
     } else {
@@ -299,6 +312,7 @@ pub fn render(report: &Report, opts: &Options) -> String {
     };
     let mut out = String::new();
     for d in &report.diagnostics {
+        out.clear();
         let name = match &d.template {
             Some(t) => format!("{} (template {t})", report.file_name(d.file)),
             None => report.file_name(d.file).to_string(),
@@ -339,7 +353,9 @@ pub fn render(report: &Report, opts: &Options) -> String {
         out.push_str("  docs: ");
         out.push_str(&report.rule_url(d.rule));
         out.push_str("\n\n");
+        sink.write_all(out.as_bytes())?;
     }
+    out.clear();
     if opts.show_suppressed {
         out.push_str(&suppressed(report));
     }
@@ -351,7 +367,7 @@ pub fn render(report: &Report, opts: &Options) -> String {
             out.push_str("(`--show-suppressed` lists the suppressed findings and their reasons)\n");
         }
     }
-    out
+    sink.write_all(out.as_bytes())
 }
 
 /// A help text: prose wrapped at `width` after `  help: `, each snippet unwrapped on a line
