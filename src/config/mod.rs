@@ -514,28 +514,51 @@ fn read_exclude(r: &mut Reader<'_, '_>, v: NodeId) {
 /// Keys of a `controllers` entry.
 const CONTROLLER_KEYS: &[&str] = &["group", "kind", "template", "selector", "replicas"];
 
-fn read_controllers(r: &mut Reader<'_, '_>, v: NodeId) {
-    let Some(v) = r.tree.resolve(v) else { return };
+/// The entries of a list of mappings (`controllers`, `overrides`); a value that is not a list,
+/// and each entry that is not a mapping, is a located error.
+fn mapping_items(
+    r: &mut Reader<'_, '_>,
+    v: NodeId,
+    key: &str,
+    example: &str,
+    with: &str,
+) -> Vec<NodeId> {
+    let Some(v) = r.tree.resolve(v) else {
+        return Vec::new();
+    };
     if r.tree.is_null(v) {
-        return;
+        return Vec::new();
     }
     let items = r.tree.items(v).to_vec();
     if items.is_empty() && r.tree.value(v).is_some() {
-        r.error(
-            v,
-            "`controllers` must be a list, e.g. `controllers: [{group: apps.kruise.io, kind: CloneSet}]`",
-        );
-        return;
+        r.error(v, format!("`{key}` must be a list, e.g. `{example}`"));
+        return Vec::new();
     }
+    let mut maps = Vec::with_capacity(items.len());
     for item in items {
-        let Some(item) = r.tree.resolve(item).filter(|&i| r.tree.is_map(i)) else {
-            let what = r.tree.type_name(item);
-            r.error(
-                item,
-                format!("each entry of `controllers` must be a mapping with `group` and `kind`, not {what}"),
-            );
-            continue;
-        };
+        match r.tree.resolve(item).filter(|&i| r.tree.is_map(i)) {
+            Some(item) => maps.push(item),
+            None => {
+                let what = r.tree.type_name(item);
+                r.error(
+                    item,
+                    format!("each entry of `{key}` must be a mapping with {with}, not {what}"),
+                );
+            }
+        }
+    }
+    maps
+}
+
+fn read_controllers(r: &mut Reader<'_, '_>, v: NodeId) {
+    let items = mapping_items(
+        r,
+        v,
+        "controllers",
+        "controllers: [{group: apps.kruise.io, kind: CloneSet}]",
+        "`group` and `kind`",
+    );
+    for item in items {
         let mut ok = true;
         for (k, _) in r.tree.pairs(item) {
             let key = r.tree.str(k).unwrap_or("").to_string();
@@ -678,27 +701,14 @@ fn names(
 }
 
 fn read_overrides(r: &mut Reader<'_, '_>, v: NodeId) {
-    let Some(v) = r.tree.resolve(v) else { return };
-    if r.tree.is_null(v) {
-        return;
-    }
-    let items = r.tree.items(v).to_vec();
-    if items.is_empty() && r.tree.value(v).is_some() {
-        r.error(
-            v,
-            "`overrides` must be a list, e.g. `overrides: [{files: [\"jobs/**\"], rules: {missing-pdb: off}}]`",
-        );
-        return;
-    }
+    let items = mapping_items(
+        r,
+        v,
+        "overrides",
+        "overrides: [{files: [\"jobs/**\"], rules: {missing-pdb: off}}]",
+        "`rules`",
+    );
     for item in items {
-        let Some(item) = r.tree.resolve(item).filter(|&i| r.tree.is_map(i)) else {
-            let what = r.tree.type_name(item);
-            r.error(
-                item,
-                format!("each entry of `overrides` must be a mapping with `rules`, not {what}"),
-            );
-            continue;
-        };
         let mut entry = Override::default();
         let mut has_rules = false;
         for (key, k, ev) in r.entries(item, "a key of an `overrides` entry") {
