@@ -266,6 +266,11 @@ impl<'a> Reader<'a> {
                 self.quoted(false)?;
                 self.end_line()
             }
+            // `annotations:` then `{}` on the next line, as Helm renders an empty map.
+            Some(b'[' | b'{') => {
+                self.flow(parent)?;
+                self.end_line()
+            }
             _ => {
                 self.plain_block(parent as usize)?;
                 self.end_line()
