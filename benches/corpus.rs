@@ -492,7 +492,7 @@ fn main() {
         schema_section(&corpus_str, runs);
         return;
     }
-    fast_section(&corpus, runs);
+    fast_section(&corpus, runs, baseline.as_deref());
     if fast_only {
         return;
     }
@@ -837,7 +837,7 @@ fn fallback_rate(corpus: &Path) -> (usize, usize) {
 /// corpus; the whole process on the corpus against the one-thread parse floor; 5,000 and
 /// 10,000 apps sharing a first selector label; a 1.2 MB one-line JSON List; peak memory for
 /// the corpus replicated to 100,000 objects and for 50,000 tiny files.
-fn fast_section(corpus: &Path, runs: usize) {
+fn fast_section(corpus: &Path, runs: usize, baseline: Option<&str>) {
     let (docs, fallbacks) = fallback_rate(corpus);
     println!(
         "fast reader: {docs} documents of the corpus, {fallbacks} left to saphyr: {:.1} % read \
@@ -847,11 +847,16 @@ fn fast_section(corpus: &Path, runs: usize) {
     let c = corpus.to_string_lossy().into_owned();
     // The floor and the whole process, alternating.
     let mut floors = Vec::new();
-    let mut wholes: Vec<Vec<f64>> = vec![Vec::new(), Vec::new()];
+    let mut wholes: Vec<Vec<f64>> = vec![Vec::new(), Vec::new(), Vec::new()];
     for _ in 0..runs.max(7) {
         floors.push(measure(&["floor", &c], 1).secs);
         for (jobs, w) in ["2", "1"].iter().zip(wholes.iter_mut()) {
             w.push(whole_processes(&[lint_cmd(&c, jobs)], 1)[0].0);
+        }
+        if let Some(b) = baseline {
+            let mut cmd = lint_cmd(&c, "2");
+            cmd[0] = b.to_string();
+            wholes[2].push(whole_processes(&[cmd], 1)[0].0);
         }
     }
     let med = |v: &mut Vec<f64>| {
@@ -872,6 +877,17 @@ fn fast_section(corpus: &Path, runs: usize) {
         one * 1e3,
         one / floor
     );
+    if baseline.is_some() {
+        let base = med(&mut wholes[2]);
+        println!(
+            "  baseline ({}), 2 threads, same runs: {:.0} ms = {:.2}x the floor; this / baseline: \
+             {:.2}x",
+            baseline.unwrap_or_default(),
+            base * 1e3,
+            base / floor,
+            two / base
+        );
+    }
     for apps in [5_000, 10_000] {
         let d = shared_first_label(apps).to_string_lossy().into_owned();
         let r = whole_processes(&[lint_cmd(&d, "2")], runs);
