@@ -469,7 +469,7 @@ fn main() {
         schema_section(&corpus_str, runs);
         return;
     }
-    fast_section(&corpus, runs);
+    fast_section(&corpus, runs, baseline.as_deref());
     if fast_only {
         return;
     }
@@ -768,9 +768,10 @@ fn one_line_json(bytes: usize) -> PathBuf {
     dest
 }
 
-/// `count` files of one small Deployment each.
+/// `count` files of one small ConfigMap each (no findings: the memory of the files and
+/// objects themselves).
 fn tiny_files(count: usize) -> PathBuf {
-    let dest = std::env::temp_dir().join(format!("kube-contract-bench-tiny-{count}"));
+    let dest = std::env::temp_dir().join(format!("kube-contract-bench-tiny-cm-{count}"));
     if dest.join(".complete").exists() {
         return dest;
     }
@@ -781,11 +782,9 @@ fn tiny_files(count: usize) -> PathBuf {
             std::fs::create_dir_all(&dir).unwrap_or_else(|e| die(&e.to_string()));
         }
         let text = format!(
-            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app-{i}\nspec:\n  replicas: 2\n  \
-             selector:\n    matchLabels: {{app: app-{i}}}\n  template:\n    metadata:\n      labels: \
-             {{app: app-{i}}}\n    spec:\n      containers:\n        - name: app\n          image: app:1\n"
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-{i}\n  labels: {{app: app-{i}}}\ndata:\n  LOG_LEVEL: info\n"
         );
-        std::fs::write(dir.join(format!("app-{i}.yaml")), text)
+        std::fs::write(dir.join(format!("settings-{i}.yaml")), text)
             .unwrap_or_else(|e| die(&e.to_string()));
     }
     std::fs::write(dest.join(".complete"), b"").unwrap_or_else(|e| die(&e.to_string()));
@@ -815,7 +814,7 @@ fn fallback_rate(corpus: &Path) -> (usize, usize) {
 /// corpus; the whole process on the corpus against the one-thread parse floor; 5,000 and
 /// 10,000 apps sharing a first selector label; a 1.2 MB one-line JSON List; peak memory for
 /// the corpus replicated to 100,000 objects and for 50,000 tiny files.
-fn fast_section(corpus: &Path, runs: usize) {
+fn fast_section(corpus: &Path, runs: usize, baseline: Option<&str>) {
     let (docs, fallbacks) = fallback_rate(corpus);
     println!(
         "fast reader: {docs} documents of the corpus, {fallbacks} left to saphyr: {:.1} % read \
@@ -825,11 +824,16 @@ fn fast_section(corpus: &Path, runs: usize) {
     let c = corpus.to_string_lossy().into_owned();
     // The floor and the whole process, alternating.
     let mut floors = Vec::new();
-    let mut wholes: Vec<Vec<f64>> = vec![Vec::new(), Vec::new()];
+    let mut wholes: Vec<Vec<f64>> = vec![Vec::new(), Vec::new(), Vec::new()];
     for _ in 0..runs.max(7) {
         floors.push(measure(&["floor", &c], 1).secs);
         for (jobs, w) in ["2", "1"].iter().zip(wholes.iter_mut()) {
             w.push(whole_processes(&[lint_cmd(&c, jobs)], 1)[0].0);
+        }
+        if let Some(b) = baseline {
+            let mut cmd = lint_cmd(&c, "2");
+            cmd[0] = b.to_string();
+            wholes[2].push(whole_processes(&[cmd], 1)[0].0);
         }
     }
     let med = |v: &mut Vec<f64>| {
@@ -850,6 +854,17 @@ fn fast_section(corpus: &Path, runs: usize) {
         one * 1e3,
         one / floor
     );
+    if baseline.is_some() {
+        let base = med(&mut wholes[2]);
+        println!(
+            "  baseline ({}), 2 threads, same runs: {:.0} ms = {:.2}x the floor; this / baseline: \
+             {:.2}x",
+            baseline.unwrap_or_default(),
+            base * 1e3,
+            base / floor,
+            two / base
+        );
+    }
     for apps in [5_000, 10_000] {
         let d = shared_first_label(apps).to_string_lossy().into_owned();
         let r = whole_processes(&[lint_cmd(&d, "2")], runs);
@@ -877,7 +892,7 @@ fn fast_section(corpus: &Path, runs: usize) {
     let r = whole_processes(&[lint_cmd(&big, "2"), lint_cmd(&tiny, "2")], runs.min(3));
     println!(
         "peak memory, whole process with 2 threads: the corpus x{times} ({:.0} objects) {:.1} MiB \
-         in {:.2} s (target < 200 MB); 50,000 tiny files {:.1} MiB in {:.2} s (target < 50 MB)",
+         in {:.2} s (target < 200 MB); 50,000 tiny files (a ConfigMap each) {:.1} MiB in {:.2} s (target < 50 MB)",
         base.objects * times as f64,
         r[0].1,
         r[0].0,

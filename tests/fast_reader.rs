@@ -150,6 +150,8 @@ fn hand_written_cases() {
         "a: [ ]\nb: { }\nc: [   # c\n  ]\n",
         "- # c\n- x\n",
         "a:\n- # c\n  b: 1\n",
+        "metadata:\n  annotations:\n    {}\n  labels:\n    {a: b,\n     c: d}\nl:\n-\n  [x]\n",
+        "a:\n  [x,\n y]\n",
     ];
     for (i, c) in cases.iter().enumerate() {
         match check_fast_reader(c, 1) {
@@ -160,5 +162,61 @@ fn hand_written_cases() {
     // The common shapes are read by the fast reader, not left to saphyr.
     for c in [cases[0], cases[1], cases[2], cases[7], cases[14], cases[15]] {
         assert_eq!(check_fast_reader(c, 1), Ok(FastCheck::Same), "{c:?}");
+    }
+}
+
+/// Generated hostile shapes: nesting past the depth limit (block and flow), keys past saphyr's
+/// simple-key limit, alias fan-outs, extreme integers, long one-line JSON, empty values at the
+/// end of input. Each either gives saphyr's tree or is left to saphyr.
+#[test]
+fn generated_hostile_inputs() {
+    let mut cases: Vec<String> = vec![
+        "- ".repeat(200) + "x\n",
+        "- ".repeat(120) + "x\n",
+        "[".repeat(200) + &"]".repeat(200),
+        "[".repeat(126) + &"]".repeat(126),
+        "{a: ".repeat(150) + "1" + &"}".repeat(150) + "\n",
+        (0..150)
+            .map(|i| format!("{}k{i}:\n", "  ".repeat(i)))
+            .collect::<String>(),
+        format!("{}: 1\n", "k".repeat(1100)),
+        format!("{}: 1\n", "k".repeat(999)),
+        format!("{{\"{}\": 1}}", "k".repeat(1100)),
+        format!("a: \"{}\"\n", "x".repeat(100_000)),
+        "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n".into(),
+        "spec:\n  replicas: 9223372036854775808\n  x: -9223372036854775809\n  y: 0x7fffffffffffffff\n"
+            .into(),
+        "a:".into(),
+        "a:\n".into(),
+        "- ".into(),
+        "-".into(),
+        "a: |".into(),
+        "a: |\n".into(),
+        "a: >-\n  x".into(),
+        "a: 'x".into(),
+        "a: \"x\\".into(),
+        "{".into(),
+        "[a, b".into(),
+        "a: [b,\nc]\n".into(),
+        "a:\n  - b\n  c: d\n".into(),
+        "a: b\n  c: d\n".into(),
+        "a:\n b:\n  c:\n   d: e\n".into(),
+    ];
+    let mut json = String::from("{\"items\":[");
+    for i in 0..10_000 {
+        if i > 0 {
+            json.push(',');
+        }
+        json.push_str(&format!(
+            "{{\"name\":\"x{i}\",\"v\":[{i},\"\\u00e9\\\"\"]}}"
+        ));
+    }
+    json.push_str("]}");
+    cases.push(json);
+    for (i, c) in cases.iter().enumerate() {
+        if let Err(e) = check_fast_reader(c, 1) {
+            panic!("case {i}: {e}");
+        }
+        fuzzing::fast_reader(c.as_bytes());
     }
 }

@@ -1,6 +1,6 @@
 //! Every file of `fuzz/regressions/` (inputs a fuzzer found, and the hostile cases) through
-//! the three fuzz targets' code on stable: the YAML reader, a whole lint with every rule in
-//! every format, and the configuration reader. Each must finish without a panic and with sane
+//! the fuzz targets' code on stable: the YAML reader, the fast reader against saphyr, a whole
+//! lint with every rule in every format, and the configuration reader. Each must finish without a panic and with sane
 //! output (the functions in `kube_contract::cli::fuzzing` check positions, messages and that
 //! the JSON and SARIF reports parse).
 

@@ -1081,39 +1081,6 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     None
 }
 
-/// [`discover`] for many directories: every directory walked through is remembered in
-/// `cache` with its answer, so a tree of files costs about two checks per directory, not
-/// two per directory and ancestor.
-pub fn discover_cached(
-    start: &Path,
-    cache: &mut std::collections::HashMap<PathBuf, Option<PathBuf>>,
-) -> Option<PathBuf> {
-    let start = io::absolute(start);
-    let mut walked: Vec<&Path> = Vec::new();
-    let mut found = None;
-    let mut dir = Some(start.as_path());
-    while let Some(d) = dir {
-        if let Some(f) = cache.get(d) {
-            found = f.clone();
-            break;
-        }
-        walked.push(d);
-        let candidate = d.join(FILE_NAME);
-        if candidate.is_file() {
-            found = Some(candidate);
-            break;
-        }
-        if d.join(".git").exists() {
-            break;
-        }
-        dir = d.parent();
-    }
-    for d in walked {
-        cache.insert(d.to_path_buf(), found.clone());
-    }
-    found
-}
-
 /// A YAML scalar for `init`: plain when YAML reads it back as the same string.
 fn yaml_scalar(s: &str) -> String {
     let plain = !s.is_empty()

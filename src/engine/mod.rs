@@ -536,6 +536,8 @@ fn severity_overrides(settings: &Settings) -> HashMap<&'static str, Severity> {
 pub fn tune_allocator() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
+        const M_TRIM_THRESHOLD: i32 = -1;
+        const M_TOP_PAD: i32 = -2;
         const M_MMAP_THRESHOLD: i32 = -3;
         extern "C" {
             fn mallopt(param: i32, value: i32) -> i32;
@@ -544,6 +546,10 @@ pub fn tune_allocator() {
         // starts and has no memory-safety preconditions.
         unsafe {
             mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+            // The top of the heap is not given back and taken again file after file (a third
+            // of the page faults of a corpus run); the peak is the same.
+            mallopt(M_TRIM_THRESHOLD, 128 * 1024 * 1024);
+            mallopt(M_TOP_PAD, 8 * 1024 * 1024);
         }
     }
 }

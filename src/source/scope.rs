@@ -131,6 +131,48 @@ pub fn display_relative(path: &Path, cwd: &Path) -> String {
 }
 
 /// The root of the git repository holding `dir`, if any.
+/// What the scope asks of a directory: does it hold a configuration file, a `.git`, an
+/// application marker. Found for every directory above the inputs at once, in parallel, so
+/// that resolving the scope is not thousands of `stat` calls one after the other.
+#[derive(Clone, Copy)]
+struct DirFacts {
+    config: bool,
+    git: bool,
+    marker: bool,
+}
+
+fn dir_facts(dir: &Path) -> DirFacts {
+    DirFacts {
+        config: dir.join(config::FILE_NAME).is_file(),
+        git: dir.join(".git").exists(),
+        marker: APPLICATION_MARKERS.iter().any(|f| dir.join(f).is_file()),
+    }
+}
+
+/// [`dir_facts`] of every directory holding an input and of all their ancestors.
+fn facts_of(inputs: &[Input], cwd: &Path) -> HashMap<PathBuf, DirFacts> {
+    use rayon::prelude::*;
+    let mut dirs: HashSet<PathBuf> = HashSet::new();
+    for input in inputs {
+        let at = locus(input, cwd);
+        for dir in at.ancestors().skip(1) {
+            if !dirs.insert(dir.to_path_buf()) {
+                break;
+            }
+        }
+    }
+    dirs.into_par_iter()
+        .map(|d| {
+            let f = dir_facts(&d);
+            (d, f)
+        })
+        .collect()
+}
+
+fn facts(known: &HashMap<PathBuf, DirFacts>, dir: &Path) -> DirFacts {
+    known.get(dir).copied().unwrap_or_else(|| dir_facts(dir))
+}
+
 fn git_root(dir: &Path) -> Option<PathBuf> {
     dir.ancestors()
         .find(|d| d.join(".git").exists())
@@ -240,6 +282,7 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
             inputs.push(input);
         }
     }
+    let known = facts_of(&inputs, &cwd);
     // Configuration per file.
     match &req.config {
         ConfigChoice::Off => {}
@@ -250,14 +293,21 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
         }
         ConfigChoice::Discover => {
             let mut by_dir: HashMap<PathBuf, Option<usize>> = HashMap::new();
-            let mut walked: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
             for input in &mut inputs {
                 let at = locus(input, &cwd);
                 let dir = at.parent().map_or_else(|| cwd.clone(), Path::to_path_buf);
                 let found = match by_dir.get(&dir) {
                     Some(f) => *f,
                     None => {
-                        let f = match config::discover_cached(&dir, &mut walked) {
+                        // `config::discover`, with what each directory holds found already.
+                        let start = io::absolute(&dir);
+                        let file = start
+                            .ancestors()
+                            .map(|d| (d, facts(&known, d)))
+                            .find(|(_, f)| f.config || f.git)
+                            .filter(|(_, f)| f.config)
+                            .map(|(d, _)| d.join(config::FILE_NAME));
+                        let f = match file {
                             Some(p) => Some(configs.load(&p, None)?),
                             None => None,
                         };
@@ -271,7 +321,7 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
     }
     configs.fail_on_errors()?;
     let list = configs.list;
-    assign_applications(&mut inputs, &cwd, root.as_deref(), &list);
+    assign_applications(&mut inputs, &cwd, root.as_deref(), &list, &known);
     Ok(Scope {
         root,
         inputs,
@@ -342,6 +392,7 @@ fn assign_applications(
     cwd: &Path,
     root: Option<&Path>,
     configs: &[LoadedConfig],
+    known: &HashMap<PathBuf, DirFacts>,
 ) {
     let declared: Vec<(PathBuf, GlobSet)> = configs
         .iter()
@@ -362,7 +413,7 @@ fn assign_applications(
         if let Some(&m) = marked.get(dir) {
             return m;
         }
-        let m = APPLICATION_MARKERS.iter().any(|f| dir.join(f).is_file())
+        let m = facts(known, dir).marker
             || declared.iter().any(|(base, globs)| {
                 dir.strip_prefix(base)
                     .ok()

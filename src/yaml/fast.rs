@@ -55,6 +55,7 @@ pub(crate) fn read(text: &str, first_line: u32) -> Result<Option<Tree<'_>>, (u32
         line_start: 0,
         line_offset: first_line.saturating_sub(1),
         cache: (0, 0),
+        counted: 0,
         out: Builder::new(text.len()),
     };
     match r.document() {
@@ -75,6 +76,8 @@ struct Reader<'a> {
     /// A byte offset on the current line and its column in characters, so that columns are
     /// counted once however long the line (a one-line JSON file).
     cache: (usize, u32),
+    /// Bytes looked at to count columns (the work done, for a test).
+    counted: usize,
     out: Builder<'a>,
 }
 
@@ -103,6 +106,7 @@ impl<'a> Reader<'a> {
             cb = self.line_start;
             cc = 0;
         }
+        self.counted += i - cb;
         let chars = self.b[cb..i].iter().filter(|&&c| c & 0xC0 != 0x80).count() as u32;
         cc += chars;
         self.cache = (i, cc);
@@ -264,6 +268,11 @@ impl<'a> Reader<'a> {
         match self.peek() {
             Some(b'"' | b'\'') => {
                 self.quoted(false)?;
+                self.end_line()
+            }
+            // `annotations:` then `{}` on the next line, as Helm renders an empty map.
+            Some(b'[' | b'{') => {
+                self.flow(parent)?;
                 self.end_line()
             }
             _ => {
@@ -984,5 +993,40 @@ impl<'a> Reader<'a> {
                 break;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Columns on a one-line JSON file are counted once each, not from the line's start for
+    /// every scalar: the bytes looked at stay within a small multiple of the line.
+    #[test]
+    fn one_long_line_costs_linear_work() {
+        let n = 20_000;
+        let item = "{\"name\":\"é-x\",\"v\":[1,\"a\"]}";
+        let line = format!("{{\"items\":[{}]}}", vec![item; n].join(","));
+        let mut r = Reader {
+            src: &line,
+            b: line.as_bytes(),
+            pos: 0,
+            line: 0,
+            line_start: 0,
+            line_offset: 0,
+            cache: (0, 0),
+            counted: 0,
+            out: Builder::new(line.len()),
+        };
+        assert!(matches!(r.document(), Ok(true)));
+        assert!(
+            r.counted <= 2 * line.len(),
+            "{} bytes looked at for a line of {}",
+            r.counted,
+            line.len()
+        );
+        let tree = r.out.finish(false).ok().flatten();
+        let items = tree.as_ref().and_then(|t| t.get(t.root()?, "items"));
+        assert_eq!(tree.zip(items).map(|(t, i)| t.items(i).len()), Some(n));
     }
 }
