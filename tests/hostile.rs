@@ -212,3 +212,46 @@ fn documents_over_the_bounds_are_findings() {
     );
     assert_eq!(report.skipped, MAX_DOCUMENTS, "the first million are read");
 }
+
+/// Thousands of same-named kustomize patches of one base in one file: each is judged merged
+/// with the base in bounded work (one base, a bounded number of sibling patches compared), so
+/// the run stays linear. Compared with every earlier sibling, 3,000 patches took
+/// 3,000 × 3,000 / 2 merged lints.
+#[test]
+fn thousands_of_patches_of_one_base_are_linear() {
+    let base = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: x}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: x}}
+  template:
+    metadata: {labels: {app: x}}
+    spec:
+      containers: [{name: a, image: a:1}]
+";
+    let patch = "---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: x}
+spec:
+  replicas: 3
+";
+    let dir = std::env::temp_dir().join(format!("kube-contract-patches-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("patches.yaml");
+    std::fs::write(&path, format!("{base}{}", patch.repeat(3000))).expect("write");
+    let started = Instant::now();
+    let report = common::lint(&[path], &Settings::default());
+    let took = started.elapsed();
+    let _ = std::fs::remove_dir_all(&dir);
+    // About a second in a debug build; quadratic, it was minutes. Loose for a busy machine.
+    assert!(took < Duration::from_secs(30), "took {took:?}");
+    // Past the sibling bound, each patch says what its merge with the base lacks.
+    let spread = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == "missing-pod-anti-affinity")
+        .count();
+    assert_eq!(spread, 3000);
+}

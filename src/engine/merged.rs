@@ -12,6 +12,11 @@
 //!   patch the same base (`healthcheck_patch.yaml` and `memorylimit_patch.yaml`, both with
 //!   `replicas: 2`), such a finding is reported once, on the first of them.
 //!
+//! The work is bounded: a patch is judged with one base (the one in its own file, else the
+//! first among the inputs), and the once-per-overlay comparison looks at no more than
+//! [`MAX_SIBLINGS`] other patches (a stream of thousands of same-named patches is judged patch
+//! by patch, in linear time).
+//!
 //! [`Index::bases_of`]: crate::index::Index::bases_of
 
 use crate::base::diagnostic::Diagnostic;
@@ -29,35 +34,56 @@ pub(crate) fn judge(
     if !fragment.workload().is_some_and(|w| w.is_fragment()) {
         return false;
     }
-    let mut judged = false;
-    let start = out.len();
-    for base in cx.index.bases_of(fragment) {
-        let Some(found) = merged_findings(fragment, base, cx, rules) else {
-            continue;
-        };
-        judged = true;
-        // What an earlier patch of the same base in the same overlay already says at its name.
-        let earlier: Vec<Finding> = cx
-            .index
-            .sibling_patches(fragment, base)
+    // The base in the patch's own file, else the first among the inputs.
+    let mut first = None;
+    let mut same_file = None;
+    for b in cx.index.bases_of(fragment) {
+        first = first.or(Some(b));
+        if b.file == fragment.file {
+            same_file = Some(b);
+            break;
+        }
+    }
+    let Some(base) = same_file.or(first) else {
+        return false;
+    };
+    let Some(found) = merged_findings(fragment, base, cx, rules) else {
+        return false;
+    };
+    // What an earlier patch of the same base in the same overlay already says at its name.
+    let siblings: Vec<&Object> = cx
+        .index
+        .sibling_patches(fragment, base)
+        .take(MAX_SIBLINGS + 1)
+        .collect();
+    let earlier: Vec<Finding> = if siblings.len() > MAX_SIBLINGS {
+        Vec::new()
+    } else {
+        siblings
+            .into_iter()
             .filter(|s| s.id < fragment.id)
             .filter_map(|s| merged_findings(s, base, cx, rules))
             .flatten()
             .filter(|f| f.at_name)
-            .collect();
-        for f in found {
-            let d = f.diagnostic;
-            let said = |o: &Diagnostic| o.rule == d.rule && o.message == d.message;
-            if f.at_name && earlier.iter().any(|e| said(&e.diagnostic)) {
-                continue;
-            }
-            if !out[start..].iter().any(|o| said(o) && o.span == d.span) {
-                out.push(d);
-            }
+            .collect()
+    };
+    let start = out.len();
+    for f in found {
+        let d = f.diagnostic;
+        let said = |o: &Diagnostic| o.rule == d.rule && o.message == d.message;
+        if f.at_name && earlier.iter().any(|e| said(&e.diagnostic)) {
+            continue;
+        }
+        if !out[start..].iter().any(|o| said(o) && o.span == d.span) {
+            out.push(d);
         }
     }
-    judged
+    true
 }
+
+/// How many other patches of one base the once-per-overlay comparison looks at; an overlay
+/// has a handful.
+const MAX_SIBLINGS: usize = 8;
 
 struct Finding {
     diagnostic: Diagnostic,
