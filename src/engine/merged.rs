@@ -83,7 +83,7 @@ pub(crate) fn judge(
 
 /// How many other patches of one base the once-per-overlay comparison looks at; an overlay
 /// has a handful.
-const MAX_SIBLINGS: usize = 8;
+pub(crate) const MAX_SIBLINGS: usize = 8;
 
 struct Finding {
     diagnostic: Diagnostic,
