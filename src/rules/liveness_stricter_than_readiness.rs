@@ -1,7 +1,7 @@
 use crate::base::diagnostic::{Diagnostic, Severity};
 use crate::model::{Object, LONG_RUNNING_KINDS};
 use crate::rule::{Context, Hook, Kinds, Rule, RuleMeta};
-use crate::rules::identical_probes::{behaviour, describe, timing};
+use crate::rules::support::probes::{behaviour, compared, describe, timing};
 
 pub static META: RuleMeta = RuleMeta {
     id: "liveness-stricter-than-readiness",
@@ -91,12 +91,9 @@ impl Rule for LivenessStricterThanReadiness {
     fn check_object(&self, obj: &Object, _cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(w) = obj.judged_pods() else { return };
         for c in w.template.long_running_containers() {
-            let (Some(ready), Some(live)) = (&c.readiness_probe, &c.liveness_probe) else {
+            let Some((ready, live)) = compared(c) else {
                 continue;
             };
-            if ready.has_invalid_field || live.has_invalid_field {
-                continue;
-            }
             let (rt, lt) = (timing(ready), timing(live));
             let (ready_gives_up, _) = behaviour(&rt);
             let (live_gives_up, _) = behaviour(&lt);

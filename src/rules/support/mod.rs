@@ -3,4 +3,5 @@
 
 pub mod availability;
 pub mod pods;
+pub mod probes;
 pub mod schema;
