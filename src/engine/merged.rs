@@ -47,7 +47,14 @@ pub(crate) fn judge(
     let Some(base) = same_file.or(first) else {
         return false;
     };
-    let Some(found) = merged_findings(fragment, base, cx, rules) else {
+    // The base's own findings, once: every merged judgment below is compared with them.
+    let mut own = Vec::new();
+    for rule in rules {
+        if rule.meta().applies_to(base) {
+            rule.check_object(base, cx, &mut own);
+        }
+    }
+    let Some(found) = merged_findings(fragment, base, &own, cx, rules) else {
         return false;
     };
     // What an earlier patch of the same base in the same overlay already says at its name.
@@ -62,7 +69,7 @@ pub(crate) fn judge(
         siblings
             .into_iter()
             .filter(|s| s.id < fragment.id)
-            .filter_map(|s| merged_findings(s, base, cx, rules))
+            .filter_map(|s| merged_findings(s, base, &own, cx, rules))
             .flatten()
             .filter(|f| f.at_name)
             .collect()
@@ -91,21 +98,18 @@ struct Finding {
     at_name: bool,
 }
 
-/// The findings of `fragment` merged into `base` that `base` as written does not have, placed
+/// The findings of `fragment` merged into `base` that `base` as written (`own`) does not have, placed
 /// in the patch's file; `None` when the two do not merge (not both workloads).
 fn merged_findings(
     fragment: &Object,
     base: &Object,
+    own: &[Diagnostic],
     cx: &Context<'_>,
     rules: &[&'static dyn Rule],
 ) -> Option<Vec<Finding>> {
     let merged = patch::merge(base, fragment)?;
-    let mut own = Vec::new();
     let mut found = Vec::new();
     for rule in rules {
-        if rule.meta().applies_to(base) {
-            rule.check_object(base, cx, &mut own);
-        }
         if rule.meta().applies_to(&merged.object) {
             rule.check_object(&merged.object, cx, &mut found);
         }
