@@ -23,7 +23,8 @@ use crate::yaml::{self, ParseError};
 /// without apiVersion and kind, and its suppressions.
 #[derive(Debug, Default, Clone)]
 pub struct FileResult {
-    pub objects: Vec<Object>,
+    /// Boxed, so that the run gathers every file's objects without copying them.
+    pub objects: Vec<Box<Object>>,
     pub diagnostics: Vec<Diagnostic>,
     pub skipped: usize,
     pub suppressions: Vec<Suppression>,
@@ -78,6 +79,7 @@ pub fn load(
     file: FileId,
     settings: &Settings,
     document_rules: &[&dyn Rule],
+    claims: &schema::CrdClaims,
 ) -> FileResult {
     let mut out = FileResult::default();
     let text = match text {
@@ -135,7 +137,7 @@ pub fn load(
             .into_par_iter()
             .map(|chunk| {
                 let mut part = FileResult::default();
-                load_document(chunk, json, file, settings, document_rules, &mut part);
+                load_document(chunk, json, file, settings, document_rules, claims, &mut part);
                 part
             })
             .collect();
@@ -144,7 +146,7 @@ pub fn load(
         }
     } else {
         for chunk in chunks {
-            load_document(chunk, json, file, settings, document_rules, &mut out);
+            load_document(chunk, json, file, settings, document_rules, claims, &mut out);
         }
     }
     // Kept until the index is built: no spare capacity (a vector's first growth holds four
@@ -163,6 +165,7 @@ fn load_document(
     file: FileId,
     settings: &Settings,
     document_rules: &[&dyn Rule],
+    claims: &schema::CrdClaims,
     out: &mut FileResult,
 ) {
     let Some(doc) = yaml::parse_chunk(chunk) else {
@@ -205,6 +208,7 @@ fn load_document(
             &known,
             &mut problems,
             &mut out.schema,
+            claims,
         );
     }
     let template: Option<Arc<str>> = doc.chunk.template.map(Arc::from);
@@ -219,6 +223,6 @@ fn load_document(
     for rule in document_rules {
         rule.check_document(&view, &mut out.diagnostics);
     }
-    out.objects.extend(extracted.objects);
+    out.objects.extend(extracted.objects.into_iter().map(Box::new));
     out.skipped += extracted.skipped;
 }

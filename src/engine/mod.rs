@@ -242,7 +242,7 @@ pub(crate) fn lint_loaded(
         objects.extend(e.objects);
         diagnostics.extend(e.diagnostics);
         suppressions.extend(e.suppressions);
-        collected.extend(e.schema);
+        collected.extend_first(e.schema);
         if reported(f as FileId) {
             skipped += e.skipped;
         }

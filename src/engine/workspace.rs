@@ -15,6 +15,7 @@ use crate::base::diagnostic::FileId;
 use crate::engine::load::{self, FileResult};
 use crate::engine::{lint_loaded, ActiveRules, Report};
 use crate::rule::settings::Settings;
+use crate::schema;
 use crate::source::Input;
 use crate::yaml::ParseError;
 
@@ -51,6 +52,10 @@ impl Workspace {
             settings
         };
         let rules: Vec<ActiveRules> = settings.iter().map(ActiveRules::new).collect();
+        let claims = match retain {
+            Retain::Reported => schema::CrdClaims::first_only(),
+            Retain::Everything => schema::CrdClaims::default(),
+        };
         let (texts, results) = inputs
             .par_iter()
             .enumerate()
@@ -63,6 +68,7 @@ impl Workspace {
                     i as FileId,
                     &settings[k],
                     &rules[k].document,
+                    &claims,
                 );
                 let keep = retain == Retain::Everything || input.stdin.is_some();
                 // Only a held text becomes shared; a one-shot run drops it here.
@@ -105,7 +111,14 @@ impl Workspace {
         };
         let rules = ActiveRules::new(settings);
         let text: Arc<str> = Arc::from(text);
-        *result = load::load(Ok(&text), input, id, settings, &rules.document);
+        *result = load::load(
+            Ok(&text),
+            input,
+            id,
+            settings,
+            &rules.document,
+            &schema::CrdClaims::default(),
+        );
         *held = Some(Ok(text));
         true
     }

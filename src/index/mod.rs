@@ -131,7 +131,9 @@ pub struct FileInfo<'a> {
 
 #[derive(Default)]
 pub struct Index {
-    objects: Vec<Object>,
+    /// Boxed: the run moves each file's objects in without copying them (a copy would hold
+    /// every object twice at the peak).
+    objects: Vec<Box<Object>>,
     /// By file id: the applications each file belongs to ([`FileInfo::apps`]).
     file_apps: Vec<Box<[u32]>>,
     /// Every namespace, kind, name, label key and value and directory the index keys on, as
@@ -252,7 +254,7 @@ impl Symbols {
 /// copy the template in (the first Deployment of that name with containers, in input order),
 /// marked as borrowed, so that the Rollout's selector, replicas, budgets and Services are
 /// judged against the pods it runs.
-fn borrow_referenced_templates(objects: &mut [Object]) {
+fn borrow_referenced_templates(objects: &mut [Box<Object>]) {
     let wanted: Vec<(usize, String, String)> = objects
         .iter()
         .enumerate()
@@ -313,12 +315,12 @@ fn nearness(a: FileId, b: FileId, paths: &[&str]) -> usize {
 impl Index {
     /// The index of a run whose file paths are unknown (tests): HPAs bind to every workload
     /// they name unless one is in their own file.
-    pub fn build(objects: Vec<Object>) -> Index {
+    pub fn build<O: Into<Box<Object>>>(objects: Vec<O>) -> Index {
         Index::build_with_paths(objects, &[])
     }
 
     /// The index of files that belong to no application root (see [`FileInfo`]).
-    pub fn build_with_paths(objects: Vec<Object>, paths: &[&str]) -> Index {
+    pub fn build_with_paths<O: Into<Box<Object>>>(objects: Vec<O>, paths: &[&str]) -> Index {
         let files: Vec<FileInfo<'_>> = paths
             .iter()
             .map(|&path| FileInfo { path, apps: &[] })
@@ -329,10 +331,13 @@ impl Index {
     /// Builds the index. `files[file]` is each input's path, used to bind an autoscaler to
     /// the nearest of several workloads that share its target's kind, namespace and name, and
     /// the applications it belongs to: objects of files in different applications never link.
-    pub fn build_with_files(objects: Vec<Object>, files: &[FileInfo<'_>]) -> Index {
+    pub fn build_with_files<O: Into<Box<Object>>>(
+        objects: Vec<O>,
+        files: &[FileInfo<'_>],
+    ) -> Index {
         let paths: Vec<&str> = files.iter().map(|f| f.path).collect();
         let paths = paths.as_slice();
-        let mut objects = objects;
+        let mut objects: Vec<Box<Object>> = objects.into_iter().map(Into::into).collect();
         for (i, o) in objects.iter_mut().enumerate() {
             o.id = i as ObjectId;
         }
@@ -592,7 +597,7 @@ impl Index {
         self.workloads_by_hpa = scaled;
     }
 
-    pub fn objects(&self) -> &[Object] {
+    pub fn objects(&self) -> &[Box<Object>] {
         &self.objects
     }
 

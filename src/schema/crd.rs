@@ -46,6 +46,15 @@ impl Crd {
 /// Reads a CRD object; `None` when it is not an `apiextensions.k8s.io/v1` CRD with a group,
 /// a kind and at least one version with a schema.
 pub fn read(tree: &Tree<'_>, root: NodeId) -> Option<Crd> {
+    read_if(tree, root, |_, _| true)
+}
+
+/// [`read`], converting the schemas only when `wanted(group, kind)` says so.
+pub fn read_if(
+    tree: &Tree<'_>,
+    root: NodeId,
+    wanted: impl FnOnce(&str, &str) -> bool,
+) -> Option<Crd> {
     let text = |n: NodeId, k: &str| match tree.get(n, k).and_then(|v| tree.value(v)) {
         Some(Value::Str(s)) => Some(s.to_string()),
         _ => None,
@@ -58,27 +67,36 @@ pub fn read(tree: &Tree<'_>, root: NodeId) -> Option<Crd> {
     let spec = tree.get(root, "spec")?;
     let group = text(spec, "group")?;
     let kind = text(tree.get(spec, "names")?, "kind")?;
+    // The versions with a name and a schema: a CRD without one is not read at all, so it
+    // is not asked about either.
+    let schemas: Vec<(String, NodeId)> = tree
+        .items(tree.get(spec, "versions")?)
+        .iter()
+        .filter_map(|&v| {
+            let v = tree.resolve(v)?;
+            Some((text(v, "name")?, tree.path(v, &["schema", "openAPIV3Schema"])?))
+        })
+        .collect();
+    if schemas.is_empty() || !wanted(&group, &kind) {
+        return None;
+    }
     let name = tree
         .get(root, "metadata")
         .and_then(|m| text(m, "name"))
         .unwrap_or_else(|| format!("{kind}.{group}"));
-    let mut versions = Vec::new();
-    for &v in tree.items(tree.get(spec, "versions")?) {
-        let Some(v) = tree.resolve(v) else { continue };
-        let Some(version) = text(v, "name") else {
-            continue;
-        };
-        let Some(schema) = tree.path(v, &["schema", "openAPIV3Schema"]) else {
-            continue;
-        };
-        let mut types = Vec::new();
-        let root = convert(tree, schema, &kind, &mut types, 0);
-        versions.push(CrdVersion {
-            name: version,
-            types,
-            root,
-        });
-    }
+    let versions: Vec<CrdVersion> = schemas
+        .into_iter()
+        .map(|(version, schema)| {
+            let mut types = Vec::new();
+            let root = convert(tree, schema, &kind, &mut types, 0);
+            types.shrink_to_fit();
+            CrdVersion {
+                name: version,
+                types,
+                root,
+            }
+        })
+        .collect();
     (!versions.is_empty()).then_some(Crd {
         name,
         group,

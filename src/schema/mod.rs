@@ -66,12 +66,72 @@ pub struct Pending {
 pub struct Collected {
     pub crds: Vec<Crd>,
     pub pending: Vec<Pending>,
+    /// The groups and kinds of `crds`, for [`Collected::extend_first`].
+    kinds: std::collections::HashSet<(String, String)>,
 }
 
 impl Collected {
     pub fn extend(&mut self, other: Collected) {
         self.crds.extend(other.crds);
         self.pending.extend(other.pending);
+    }
+
+    /// [`Collected::extend`] for a run's files in input order: a CRD whose group and kind an
+    /// earlier one defines is dropped (the first wins in [`finish`]).
+    pub fn extend_first(&mut self, other: Collected) {
+        for crd in other.crds {
+            if self.kinds.insert((crd.group.clone(), crd.kind.clone())) {
+                self.crds.push(crd);
+            }
+        }
+        self.pending.extend(other.pending);
+    }
+}
+
+/// Where a CRD was met: file, then line and column of its mapping (input order).
+type CrdAt = (FileId, u32, u32);
+
+/// Which CRDs loading converts. Only the first CRD of a group and kind in input order is
+/// ever checked against ([`finish`]), so a one-shot run converts a CRD only when no CRD of
+/// its group and kind has been met earlier in input order: a repository that vendors the
+/// same CRDs in every application (or a chart's CRDs rendered for each environment) holds
+/// about one converted schema per kind, not one per copy. Files load in parallel, so a later
+/// copy can still be converted before the earlier one is met; [`Collected::extend_first`]
+/// drops it. A workspace that lives on converts every CRD: which one is first can change
+/// when a file is edited.
+#[derive(Debug, Default)]
+pub struct CrdClaims {
+    first: Option<std::sync::Mutex<HashMap<(String, String), CrdAt>>>,
+}
+
+impl CrdClaims {
+    /// Claims that convert only a CRD not preceded by one of its group and kind.
+    pub fn first_only() -> CrdClaims {
+        CrdClaims {
+            first: Some(std::sync::Mutex::new(HashMap::new())),
+        }
+    }
+
+    /// Whether the CRD of `group` and `kind` met at `at` is to be converted: yes unless one
+    /// of its group and kind was met earlier in input order.
+    fn claim(&self, group: &str, kind: &str, at: CrdAt) -> bool {
+        let Some(first) = &self.first else {
+            return true;
+        };
+        let Ok(mut first) = first.lock() else {
+            return true;
+        };
+        match first.get_mut(&(group.to_string(), kind.to_string())) {
+            Some(seen) if *seen <= at => false,
+            Some(seen) => {
+                *seen = at;
+                true
+            }
+            None => {
+                first.insert((group.to_string(), kind.to_string()), at);
+                true
+            }
+        }
     }
 }
 
@@ -170,6 +230,7 @@ pub fn check_document(
     known: &[crate::base::span::Pos],
     problems: &mut Vec<Diagnostic>,
     collected: &mut Collected,
+    claims: &CrdClaims,
 ) {
     if objects.is_empty() || !any_enabled(settings) {
         return;
@@ -196,7 +257,10 @@ pub fn check_document(
             );
         }
         if av == "apiextensions.k8s.io/v1" && kind == "CustomResourceDefinition" {
-            if let Some(mut crd) = crd::read(tree, node) {
+            let at = (obj.file, obj.span.start.line, obj.span.start.column);
+            if let Some(mut crd) = crd::read_if(tree, node, |group, kind| {
+                claims.claim(group, kind, at)
+            }) {
                 crd.origin = Some((obj.file, obj.span));
                 collected.crds.push(crd);
             }

@@ -267,7 +267,7 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
         let shown = display_relative(root, &cwd);
         // A root named as it is on the command line was walked already, with the same
         // filters: walking it again would find nothing new.
-        let walked = if req.paths.contains(&shown) {
+        let walked = if named_paths.iter().any(|p| p == root) {
             Vec::new()
         } else {
             let seen: HashSet<PathBuf> = inputs.iter().map(|i| locus(i, &cwd)).collect();
