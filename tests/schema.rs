@@ -232,3 +232,38 @@ fn a_deeply_nested_crd_schema_and_resource_do_not_overflow() {
     let size_line = text.lines().position(|l| l == "  size: x").expect("size") as u32 + 1;
     assert_eq!(lines, vec![size_line], "{:?}", report.diagnostics);
 }
+
+#[test]
+fn the_first_crd_of_a_kind_judges_however_many_copies_follow() {
+    // The same kind defined again in many later files, differently: the first in input order
+    // judges, whichever file a worker thread reads first. A CRD without any schema before it
+    // is not a definition and does not count as first.
+    let later = CRD.replace("size: {type: integer}", "size: {type: string}");
+    let no_schema = "apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  names: {kind: Widget, plural: widgets}
+  versions:
+    - {name: v1, served: true, storage: true}
+";
+    let mut inputs = vec![
+        common::stdin_input(
+            "widget.yaml",
+            WIDGET.replace("size: 1", "size: big").as_str(),
+        ),
+        common::stdin_input("a-no-schema.yaml", no_schema),
+        common::stdin_input("b-crd.yaml", CRD),
+    ];
+    for i in 0..64 {
+        inputs.push(common::stdin_input(&format!("c-{i:02}.yaml"), &later));
+    }
+    let mut settings = Settings::default();
+    settings.jobs = 2;
+    settings.select.insert("invalid-field-type".into());
+    let report = kube_contract::engine::run(inputs, &settings);
+    assert_eq!(rules_of(&report), vec![("invalid-field-type", 5)]);
+    let related = &report.diagnostics[0].related;
+    assert_eq!(related.first().map(|r| r.file), Some(2), "{related:?}");
+}

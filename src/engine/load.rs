@@ -137,7 +137,15 @@ pub fn load(
             .into_par_iter()
             .map(|chunk| {
                 let mut part = FileResult::default();
-                load_document(chunk, json, file, settings, document_rules, claims, &mut part);
+                load_document(
+                    chunk,
+                    json,
+                    file,
+                    settings,
+                    document_rules,
+                    claims,
+                    &mut part,
+                );
                 part
             })
             .collect();
@@ -146,7 +154,15 @@ pub fn load(
         }
     } else {
         for chunk in chunks {
-            load_document(chunk, json, file, settings, document_rules, claims, &mut out);
+            load_document(
+                chunk,
+                json,
+                file,
+                settings,
+                document_rules,
+                claims,
+                &mut out,
+            );
         }
     }
     // Kept until the index is built: no spare capacity (a vector's first growth holds four
@@ -223,6 +239,7 @@ fn load_document(
     for rule in document_rules {
         rule.check_document(&view, &mut out.diagnostics);
     }
-    out.objects.extend(extracted.objects.into_iter().map(Box::new));
+    out.objects
+        .extend(extracted.objects.into_iter().map(Box::new));
     out.skipped += extracted.skipped;
 }

@@ -238,11 +238,12 @@ pub(crate) fn lint_loaded(
     let mut suppressions = Vec::new();
     let mut skipped = 0;
     let mut collected = schema::Collected::default();
+    let mut crd_kinds = HashSet::new();
     for (f, e) in results.into_iter().enumerate() {
         objects.extend(e.objects);
         diagnostics.extend(e.diagnostics);
         suppressions.extend(e.suppressions);
-        collected.extend_first(e.schema);
+        collected.extend_first(e.schema, &mut crd_kinds);
         if reported(f as FileId) {
             skipped += e.skipped;
         }

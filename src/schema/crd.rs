@@ -74,7 +74,10 @@ pub fn read_if(
         .iter()
         .filter_map(|&v| {
             let v = tree.resolve(v)?;
-            Some((text(v, "name")?, tree.path(v, &["schema", "openAPIV3Schema"])?))
+            Some((
+                text(v, "name")?,
+                tree.path(v, &["schema", "openAPIV3Schema"])?,
+            ))
         })
         .collect();
     if schemas.is_empty() || !wanted(&group, &kind) {

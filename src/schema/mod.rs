@@ -13,7 +13,7 @@ pub mod check;
 pub mod crd;
 pub mod types;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -66,8 +66,6 @@ pub struct Pending {
 pub struct Collected {
     pub crds: Vec<Crd>,
     pub pending: Vec<Pending>,
-    /// The groups and kinds of `crds`, for [`Collected::extend_first`].
-    kinds: std::collections::HashSet<(String, String)>,
 }
 
 impl Collected {
@@ -77,10 +75,11 @@ impl Collected {
     }
 
     /// [`Collected::extend`] for a run's files in input order: a CRD whose group and kind an
-    /// earlier one defines is dropped (the first wins in [`finish`]).
-    pub fn extend_first(&mut self, other: Collected) {
+    /// earlier one defines is dropped (the first wins in [`finish`]); `kinds` holds the groups
+    /// and kinds kept so far.
+    pub fn extend_first(&mut self, other: Collected, kinds: &mut HashSet<(String, String)>) {
         for crd in other.crds {
-            if self.kinds.insert((crd.group.clone(), crd.kind.clone())) {
+            if kinds.insert((crd.group.clone(), crd.kind.clone())) {
                 self.crds.push(crd);
             }
         }
@@ -258,9 +257,9 @@ pub fn check_document(
         }
         if av == "apiextensions.k8s.io/v1" && kind == "CustomResourceDefinition" {
             let at = (obj.file, obj.span.start.line, obj.span.start.column);
-            if let Some(mut crd) = crd::read_if(tree, node, |group, kind| {
-                claims.claim(group, kind, at)
-            }) {
+            if let Some(mut crd) =
+                crd::read_if(tree, node, |group, kind| claims.claim(group, kind, at))
+            {
                 crd.origin = Some((obj.file, obj.span));
                 collected.crds.push(crd);
             }
