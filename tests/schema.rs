@@ -259,8 +259,10 @@ spec:
     for i in 0..64 {
         inputs.push(common::stdin_input(&format!("c-{i:02}.yaml"), &later));
     }
-    let mut settings = Settings::default();
-    settings.jobs = 2;
+    let mut settings = Settings {
+        jobs: 2,
+        ..Settings::default()
+    };
     settings.select.insert("invalid-field-type".into());
     let report = kube_contract::engine::run(inputs, &settings);
     assert_eq!(rules_of(&report), vec![("invalid-field-type", 5)]);

@@ -24,6 +24,7 @@ use crate::yaml::{self, ParseError};
 #[derive(Debug, Default, Clone)]
 pub struct FileResult {
     /// Boxed, so that the run gathers every file's objects without copying them.
+    #[allow(clippy::vec_box)]
     pub objects: Vec<Box<Object>>,
     pub diagnostics: Vec<Diagnostic>,
     pub skipped: usize,
@@ -223,8 +224,10 @@ fn load_document(
             settings,
             &known,
             &mut problems,
-            &mut out.schema,
-            claims,
+            &mut schema::Gathering {
+                collected: &mut out.schema,
+                claims,
+            },
         );
     }
     let template: Option<Arc<str>> = doc.chunk.template.map(Arc::from);

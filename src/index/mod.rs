@@ -133,6 +133,7 @@ pub struct FileInfo<'a> {
 pub struct Index {
     /// Boxed: the run moves each file's objects in without copying them (a copy would hold
     /// every object twice at the peak).
+    #[allow(clippy::vec_box)]
     objects: Vec<Box<Object>>,
     /// By file id: the applications each file belongs to ([`FileInfo::apps`]).
     file_apps: Vec<Box<[u32]>>,

@@ -87,6 +87,13 @@ impl Collected {
     }
 }
 
+/// Where loading gathers the CRDs and custom resources of a document, and which CRDs it
+/// converts.
+pub struct Gathering<'a> {
+    pub collected: &'a mut Collected,
+    pub claims: &'a CrdClaims,
+}
+
 /// Where a CRD was met: file, then line and column of its mapping (input order).
 type CrdAt = (FileId, u32, u32);
 
@@ -228,9 +235,9 @@ pub fn check_document(
     settings: &Settings,
     known: &[crate::base::span::Pos],
     problems: &mut Vec<Diagnostic>,
-    collected: &mut Collected,
-    claims: &CrdClaims,
+    gathering: &mut Gathering<'_>,
 ) {
+    let Gathering { collected, claims } = gathering;
     if objects.is_empty() || !any_enabled(settings) {
         return;
     }
