@@ -398,7 +398,6 @@ fn row(name: &str, r: &Result, floor_secs: f64) {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("--child") {
-        engine::tune_allocator();
         let dir = PathBuf::from(args.get(3).map_or("", String::as_str));
         match args.get(2).map(String::as_str) {
             Some("floor") => floor(&dir),

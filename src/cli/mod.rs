@@ -183,7 +183,6 @@ fn kubernetes_version_help() -> String {
 
 /// Runs the command line and returns the exit code.
 pub fn main() -> i32 {
-    engine::tune_allocator();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

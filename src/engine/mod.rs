@@ -528,29 +528,3 @@ fn severity_overrides(settings: &Settings) -> HashMap<&'static str, Severity> {
     }
     out
 }
-
-/// Keeps peak memory near "largest file plus the model". Each file's tree is a few large
-/// vectors freed as soon as the file is read, while the model's small allocations live for
-/// the whole run. glibc raises its mmap threshold after every large free, so later trees land
-/// in the main heap between model allocations and can never be given back; pinning the
-/// threshold keeps large vectors in their own mappings, returned to the system on free.
-pub fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    {
-        const M_TRIM_THRESHOLD: i32 = -1;
-        const M_TOP_PAD: i32 = -2;
-        const M_MMAP_THRESHOLD: i32 = -3;
-        extern "C" {
-            fn mallopt(param: i32, value: i32) -> i32;
-        }
-        // SAFETY: mallopt only changes allocator tuning; it is called before any worker thread
-        // starts and has no memory-safety preconditions.
-        unsafe {
-            mallopt(M_MMAP_THRESHOLD, 256 * 1024);
-            // The top of the heap is not given back and taken again file after file (a third
-            // of the page faults of a corpus run); the peak is the same.
-            mallopt(M_TRIM_THRESHOLD, 128 * 1024 * 1024);
-            mallopt(M_TOP_PAD, 8 * 1024 * 1024);
-        }
-    }
-}
