@@ -384,7 +384,7 @@ fn junit_is_well_formed_with_a_testcase_per_object_and_a_failure_per_finding() {
             }
         }
         assert_eq!(attr(root, "tests"), total_tests.to_string());
-        assert_eq!(objects, report.listed.len(), "a testcase per object");
+        assert_eq!(objects, report.listed().len(), "a testcase per object");
         let parse_errors = report
             .diagnostics
             .iter()

@@ -417,7 +417,7 @@ fn lint(args: LintArgs) -> i32 {
         v.dedup();
         v
     };
-    let mut report = engine::run_then_exit(inputs, all_settings);
+    let mut report = engine::run_with(inputs, all_settings);
     report.configs = used
         .iter()
         .filter_map(|&i| scope.configs.get(i))

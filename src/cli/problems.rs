@@ -58,7 +58,7 @@ pub fn config_report(failed: Vec<(Input, Vec<ConfigError>)>) -> Report {
         skipped: 0,
         diagnostics,
         suppressed: Vec::new(),
-        listed: Vec::new(),
+        model: Default::default(),
         fail_on: Default::default(),
         docs_url: crate::rule::settings::DEFAULT_DOCS_URL.to_string(),
         baseline: None,

@@ -33,6 +33,44 @@ pub struct FileResult {
     pub schema: schema::Collected,
 }
 
+/// A [`FileResult`] as the run holds it until every file is loaded: most files give objects
+/// and nothing else, so the rest is boxed and absent when empty (24 bytes a file instead of
+/// 128, for every file of a run).
+#[derive(Debug, Default, Clone)]
+pub struct Loaded {
+    objects: Box<[Box<Object>]>,
+    rest: Option<Box<FileResult>>,
+}
+
+impl From<FileResult> for Loaded {
+    fn from(mut r: FileResult) -> Loaded {
+        let objects = std::mem::take(&mut r.objects).into_boxed_slice();
+        let empty = r.diagnostics.is_empty()
+            && r.skipped == 0
+            && r.suppressions.is_empty()
+            && r.schema.crds.is_empty()
+            && r.schema.pending.is_empty();
+        Loaded {
+            objects,
+            rest: (!empty).then(|| Box::new(r)),
+        }
+    }
+}
+
+impl Loaded {
+    /// The number of objects.
+    pub fn objects(&self) -> usize {
+        self.objects.len()
+    }
+
+    /// The whole result again.
+    pub fn into_result(self) -> FileResult {
+        let mut r = self.rest.map_or_else(FileResult::default, |b| *b);
+        r.objects = self.objects.into_vec();
+        r
+    }
+}
+
 impl FileResult {
     fn append(&mut self, other: FileResult) {
         self.objects.extend(other.objects);

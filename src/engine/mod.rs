@@ -25,7 +25,7 @@ use crate::rules::{self, parse_error};
 use crate::schema;
 use crate::source::Input;
 use crate::suppress::{self, Suppressed};
-pub use load::FileResult;
+pub use load::{FileResult, Loaded};
 pub use workspace::{Retain, Workspace};
 
 /// Wall-clock time of each phase of a run, for the benchmark.
@@ -62,8 +62,9 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Findings silenced by a suppression, in the order of `diagnostics`.
     pub suppressed: Vec<Suppressed>,
-    /// Every object linted, in input order (for outputs that list what passed, e.g. JUnit).
-    pub listed: Vec<ListedObject>,
+    /// The run's objects, kept for outputs that list what passed (JUnit): see
+    /// [`Report::listed`].
+    pub model: Index,
     /// Which findings make the exit code 1 (the run's settings).
     pub fail_on: FailOn,
     /// The run's `docs-url`: where each rule's page is.
@@ -94,6 +95,21 @@ pub struct ListedObject {
 }
 
 impl Report {
+    /// Every object of the files reported on, in input order (for outputs that list what
+    /// passed, e.g. JUnit).
+    pub fn listed(&self) -> Vec<ListedObject> {
+        self.model
+            .objects()
+            .iter()
+            .filter(|o| self.inputs.get(o.file as usize).is_some_and(|i| !i.context))
+            .map(|o| ListedObject {
+                file: o.file,
+                key: Arc::clone(&o.key),
+                span: o.span,
+            })
+            .collect()
+    }
+
     /// The docs page of a rule, from the run's `docs-url`.
     pub fn rule_url(&self, id: &str) -> String {
         crate::rule::settings::rule_url(&self.docs_url, id)
@@ -168,24 +184,15 @@ pub fn run(inputs: Vec<Input>, settings: &Settings) -> Report {
 
 /// Runs every input under its own settings (`Input::settings` indexes `settings`: one per
 /// configuration file), on the first settings' `jobs` threads.
+/// The report holds the run's model ([`Report::model`]): a process that exits once the report
+/// is written need not free it (the command line forgets the report).
 pub fn run_with(inputs: Vec<Input>, settings: Vec<Settings>) -> Report {
-    run_inner(inputs, settings, false)
-}
-
-/// [`run_with`] for a process that exits once the report is written: the model and the
-/// cross-object index are not freed (the operating system takes the memory back at exit),
-/// which saves dropping every object of the run.
-pub fn run_then_exit(inputs: Vec<Input>, settings: Vec<Settings>) -> Report {
-    run_inner(inputs, settings, true)
-}
-
-fn run_inner(inputs: Vec<Input>, settings: Vec<Settings>, exiting: bool) -> Report {
     let jobs = settings.first().map_or(0, |s| s.jobs);
     let work = || {
         let started = std::time::Instant::now();
         let workspace = Workspace::load(inputs, settings, Retain::Reported);
         let load = started.elapsed();
-        let mut report = workspace.into_report_with(exiting);
+        let mut report = workspace.into_report();
         report.timings.load = load;
         report
     };
@@ -201,12 +208,7 @@ fn run_inner(inputs: Vec<Input>, settings: Vec<Settings>, exiting: bool) -> Repo
 
 /// Index, object and run hooks, suppressions and their hook, over loaded files. `sources`
 /// is left empty for the workspace to fill.
-pub(crate) fn lint_loaded(
-    results: Vec<FileResult>,
-    inputs: &[Input],
-    settings: &[Settings],
-    exiting: bool,
-) -> Report {
+pub(crate) fn lint_loaded(results: Vec<Loaded>, inputs: &[Input], settings: &[Settings]) -> Report {
     let fallback = Settings::default();
     let root = settings.first().unwrap_or(&fallback);
     // The settings of each file, and the rules each settings enable.
@@ -233,13 +235,14 @@ pub(crate) fn lint_loaded(
     };
     let reported = |f: FileId| inputs.get(f as usize).is_some_and(|i| !i.context);
     let started = std::time::Instant::now();
-    let mut objects = Vec::with_capacity(results.iter().map(|e| e.objects.len()).sum());
+    let mut objects = Vec::with_capacity(results.iter().map(Loaded::objects).sum());
     let mut diagnostics = Vec::new();
     let mut suppressions = Vec::new();
     let mut skipped = 0;
     let mut collected = schema::Collected::default();
     let mut crd_kinds = HashSet::new();
     for (f, e) in results.into_iter().enumerate() {
+        let e = e.into_result();
         objects.extend(e.objects);
         diagnostics.extend(e.diagnostics);
         suppressions.extend(e.suppressions);
@@ -442,34 +445,21 @@ pub(crate) fn lint_loaded(
         index: indexed_at - started,
         rules: indexed_at.elapsed(),
     };
-    let listed: Vec<ListedObject> = index
-        .objects()
-        .iter()
-        .filter(|o| reported(o.file))
-        .map(|o| ListedObject {
-            file: o.file,
-            key: Arc::clone(&o.key),
-            span: o.span,
-        })
-        .collect();
-    if exiting {
-        // The process ends after the report is written: nothing here needs freeing.
-        std::mem::forget(index);
-    }
+    let objects = index.objects().iter().filter(|o| reported(o.file)).count();
     Report {
         timings,
         inputs: Vec::new(),
         sources: Vec::new(),
         files: inputs.iter().filter(|i| !i.context).count(),
         context_files: inputs.iter().filter(|i| i.context).count(),
-        objects: listed.len(),
+        objects,
         configs: Vec::new(),
         root: None,
         no_schema,
         skipped,
         diagnostics,
         suppressed,
-        listed,
+        model: index,
         fail_on: root.fail_on,
         docs_url: root.docs_url.clone(),
         baseline: None,

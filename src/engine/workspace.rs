@@ -12,7 +12,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::base::diagnostic::FileId;
-use crate::engine::load::{self, FileResult};
+use crate::engine::load::{self, Loaded};
 use crate::engine::{lint_loaded, ActiveRules, Report};
 use crate::rule::settings::Settings;
 use crate::schema;
@@ -34,10 +34,10 @@ type Text = Result<Arc<str>, ParseError>;
 
 pub struct Workspace {
     inputs: Vec<Input>,
-    /// Parallel to `inputs`: the text, when held.
+    /// Parallel to `inputs`: the text, when held (empty when none is).
     texts: Vec<Option<Text>>,
     /// Parallel to `inputs`: what loading the file gave.
-    results: Vec<FileResult>,
+    results: Vec<Loaded>,
     /// One per configuration file; `Input::settings` picks a file's.
     settings: Vec<Settings>,
 }
@@ -72,9 +72,13 @@ impl Workspace {
                 );
                 let keep = retain == Retain::Everything || input.stdin.is_some();
                 // Only a held text becomes shared; a one-shot run drops it here.
-                (keep.then(|| text.map(Arc::from)), result)
+                (keep.then(|| text.map(Arc::from)), Loaded::from(result))
             })
             .unzip();
+        let mut texts: Vec<Option<Text>> = texts;
+        if texts.iter().all(Option::is_none) {
+            texts = Vec::new();
+        }
         Workspace {
             inputs,
             texts,
@@ -99,6 +103,9 @@ impl Workspace {
     /// again; the other files keep their results. Returns false when there is no such file.
     pub fn replace(&mut self, id: FileId, text: String) -> bool {
         let i = id as usize;
+        if self.texts.len() < self.inputs.len() {
+            self.texts.resize(self.inputs.len(), None);
+        }
         let (Some(input), Some(result), Some(held)) = (
             self.inputs.get(i),
             self.results.get_mut(i),
@@ -111,14 +118,14 @@ impl Workspace {
         };
         let rules = ActiveRules::new(settings);
         let text: Arc<str> = Arc::from(text);
-        *result = load::load(
+        *result = Loaded::from(load::load(
             Ok(&text),
             input,
             id,
             settings,
             &rules.document,
             &schema::CrdClaims::default(),
-        );
+        ));
         *held = Some(Ok(text));
         true
     }
@@ -126,7 +133,7 @@ impl Workspace {
     /// Lints the loaded files as one run (index, object and run hooks, suppressions) and
     /// keeps the workspace for the next change.
     pub fn lint(&self) -> Report {
-        let mut report = lint_loaded(self.results.clone(), &self.inputs, &self.settings, false);
+        let mut report = lint_loaded(self.results.clone(), &self.inputs, &self.settings);
         report.sources = sources(&self.texts);
         report.inputs = self.inputs.clone();
         report
@@ -134,13 +141,7 @@ impl Workspace {
 
     /// Lints, consuming the workspace: the per-file results move into the run.
     pub fn into_report(self) -> Report {
-        self.into_report_with(false)
-    }
-
-    /// [`Workspace::into_report`]; with `exiting`, the model is not freed (see
-    /// [`crate::engine::run_then_exit`]).
-    pub(crate) fn into_report_with(self, exiting: bool) -> Report {
-        let mut report = lint_loaded(self.results, &self.inputs, &self.settings, exiting);
+        let mut report = lint_loaded(self.results, &self.inputs, &self.settings);
         report.sources = sources(&self.texts);
         report.inputs = self.inputs;
         report

@@ -162,8 +162,9 @@ pub fn render(report: &Report) -> String {
             v.push(d);
         }
     }
+    let listed = report.listed();
     let mut objects: Vec<Vec<&ListedObject>> = vec![Vec::new(); report.inputs.len()];
-    for o in &report.listed {
+    for o in &listed {
         if let Some(v) = objects.get_mut(o.file as usize) {
             v.push(o);
         }
