@@ -150,11 +150,10 @@ fn dir_facts(dir: &Path) -> DirFacts {
 }
 
 /// [`dir_facts`] of every directory holding an input and of all their ancestors.
-fn facts_of(inputs: &[Input], cwd: &Path) -> HashMap<PathBuf, DirFacts> {
+fn facts_of(loci: &[PathBuf]) -> HashMap<PathBuf, DirFacts> {
     use rayon::prelude::*;
     let mut dirs: HashSet<PathBuf> = HashSet::new();
-    for input in inputs {
-        let at = locus(input, cwd);
+    for at in loci {
         for dir in at.ancestors().skip(1) {
             if !dirs.insert(dir.to_path_buf()) {
                 break;
@@ -282,7 +281,12 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
             inputs.push(input);
         }
     }
-    let known = facts_of(&inputs, &cwd);
+    // Where each input is, found once: every step below asks.
+    let loci: Vec<PathBuf> = {
+        use rayon::prelude::*;
+        inputs.par_iter().map(|i| locus(i, &cwd)).collect()
+    };
+    let known = facts_of(&loci);
     // Configuration per file.
     match &req.config {
         ConfigChoice::Off => {}
@@ -293,8 +297,7 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
         }
         ConfigChoice::Discover => {
             let mut by_dir: HashMap<PathBuf, Option<usize>> = HashMap::new();
-            for input in &mut inputs {
-                let at = locus(input, &cwd);
+            for (input, at) in inputs.iter_mut().zip(&loci) {
                 let dir = at.parent().map_or_else(|| cwd.clone(), Path::to_path_buf);
                 let found = match by_dir.get(&dir) {
                     Some(f) => *f,
@@ -321,7 +324,7 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
     }
     configs.fail_on_errors()?;
     let list = configs.list;
-    assign_applications(&mut inputs, &cwd, root.as_deref(), &list, &known);
+    assign_applications(&mut inputs, &loci, root.as_deref(), &list, &known);
     Ok(Scope {
         root,
         inputs,
@@ -389,7 +392,7 @@ impl Configs {
 /// Gives each input the applications it belongs to.
 fn assign_applications(
     inputs: &mut [Input],
-    cwd: &Path,
+    loci: &[PathBuf],
     root: Option<&Path>,
     configs: &[LoadedConfig],
     known: &HashMap<PathBuf, DirFacts>,
@@ -427,8 +430,7 @@ fn assign_applications(
     // its repository's root for a file outside it).
     let mut ids: BTreeMap<PathBuf, u32> = BTreeMap::new();
     let mut homes: Vec<Option<PathBuf>> = Vec::with_capacity(inputs.len());
-    for input in inputs.iter() {
-        let at = locus(input, cwd);
+    for at in loci {
         let limit = root
             .filter(|r| at.starts_with(r))
             .map(Path::to_path_buf)
@@ -464,8 +466,7 @@ fn assign_applications(
             reaches.push((id, included));
         }
     }
-    for (input, home) in inputs.iter_mut().zip(homes) {
-        let at = locus(input, cwd);
+    for ((input, home), at) in inputs.iter_mut().zip(homes).zip(loci) {
         let mut apps: Vec<u32> = home
             .and_then(|h| ids.get(&h).copied())
             .into_iter()
