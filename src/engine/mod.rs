@@ -284,6 +284,7 @@ pub(crate) fn lint_loaded(results: Vec<Loaded>, inputs: &[Input], settings: &[Se
         })
         .collect();
     let index = Index::build_with_files(objects, &files);
+    drop(files);
     let indexed_at = std::time::Instant::now();
     // Scoped overrides: the objects they match are judged under settings derived once per
     // distinct combination (file's settings, overrides matched).

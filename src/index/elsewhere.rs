@@ -132,10 +132,10 @@ fn same_domain(prefix: &str, group: &str) -> bool {
 /// Whether an object is a custom resource that may run pods through its operator: its API
 /// group has a dot and is not built in, and its kind is not one known to run none.
 pub fn is_custom_resource(obj: &Object) -> bool {
-    let group = api_group(&obj.api_version.value);
+    let group = api_group(&obj.key.api_version);
     group.contains('.')
         && !BUILTIN_DOTTED_GROUPS.contains(&group)
-        && !NON_POD_CUSTOM_KINDS.contains(&obj.kind_name.value.as_str())
+        && !NON_POD_CUSTOM_KINDS.contains(&obj.key.kind.as_str())
 }
 
 impl Index {

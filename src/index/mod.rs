@@ -175,7 +175,7 @@ pub struct Index {
     crd_groups: Vec<String>,
     /// Each input's directory (its path up to the last `/`), by file id; empty when the
     /// paths are unknown.
-    dirs: Vec<String>,
+    dirs: Vec<Sym>,
     /// (directory, namespace) of every Service of the inputs.
     service_dirs: HashSet<Key2>,
     /// (directory, namespace) → the port numbers written in the ConfigMaps there.
@@ -202,7 +202,7 @@ pub struct Identity<'a> {
 
 pub fn identity(obj: &Object) -> Identity<'_> {
     Identity {
-        kind: &obj.kind_name.value,
+        kind: &obj.key.kind,
         namespace: obj.namespace(),
         name: obj.key.name.as_deref().ok_or(obj.id),
     }
@@ -345,7 +345,12 @@ impl Index {
         borrow_referenced_templates(&mut objects);
         let mut ix = Index {
             objects,
-            file_apps: files.iter().map(|f| Box::from(f.apps)).collect(),
+            // None when no file belongs to an application (most runs over a plain directory).
+            file_apps: if files.iter().all(|f| f.apps.is_empty()) {
+                Vec::new()
+            } else {
+                files.iter().map(|f| Box::from(f.apps)).collect()
+            },
             ..Index::default()
         };
         let syms = &mut ix.symbols;
@@ -358,7 +363,7 @@ impl Index {
             if let Some(name) = &o.key.name {
                 let first = *ix
                     .by_name
-                    .entry(syms.key3(ns, &o.kind_name.value, name))
+                    .entry(syms.key3(ns, &o.key.kind, name))
                     .or_insert(id);
                 if first != id {
                     ix.variants.entry(first).or_default().push(id);
@@ -428,7 +433,7 @@ impl Index {
                     // policy/v1: an empty selector selects every pod of the namespace;
                     // policy/v1beta1: none. A missing selector selects nothing.
                     Some(s) if s.value.is_empty() => {
-                        if o.api_version.value == "policy/v1beta1" {
+                        if o.key.api_version == "policy/v1beta1" {
                             Vec::new()
                         } else {
                             ix.workloads_in(ns).to_vec()
@@ -467,21 +472,22 @@ impl Index {
     /// Fills `dirs`, `service_dirs` and `config_numbers`, for the rules that judge a link only when the other
     /// side's application is among the inputs (`same_directory`, `services_near`).
     fn index_directories(&mut self, paths: &[&str]) {
+        let symbols = &mut self.symbols;
         self.dirs = paths
             .iter()
-            .map(|p| p.rsplit_once('/').map_or("", |(d, _)| d).to_string())
+            .map(|p| symbols.intern(p.rsplit_once('/').map_or("", |(d, _)| d)))
             .collect();
         for o in &self.objects {
-            if let (Spec::Service(_), Some(ns), Some(dir)) =
+            if let (Spec::Service(_), Some(ns), Some(&dir)) =
                 (&o.spec, o.namespace(), self.dirs.get(o.file as usize))
             {
-                self.service_dirs.insert(self.symbols.key2(dir, ns));
+                self.service_dirs.insert((dir, self.symbols.intern(ns)));
             }
-            if let (Spec::ConfigMap(numbers), Some(ns), Some(dir)) =
+            if let (Spec::ConfigMap(numbers), Some(ns), Some(&dir)) =
                 (&o.spec, o.namespace(), self.dirs.get(o.file as usize))
             {
                 self.config_numbers
-                    .entry(self.symbols.key2(dir, ns))
+                    .entry((dir, self.symbols.intern(ns)))
                     .or_default()
                     .extend(numbers.iter().copied());
             }
@@ -491,12 +497,12 @@ impl Index {
     /// Whether a ConfigMap of `obj`'s namespace in its directory writes the port number `n`
     /// (an application's configuration file that sets the port it listens on).
     pub fn configured_near(&self, obj: &Object, n: i64) -> bool {
-        let (Some(dir), Some(ns)) = (self.dirs.get(obj.file as usize), obj.namespace()) else {
+        let (Some(&dir), Some(ns)) = (self.dirs.get(obj.file as usize), obj.namespace()) else {
             return false;
         };
         self.symbols
-            .find2(dir, ns)
-            .and_then(|key| self.config_numbers.get(&key))
+            .get(ns)
+            .and_then(|ns| self.config_numbers.get(&(dir, ns)))
             .is_some_and(|set| set.contains(&n))
     }
 
@@ -513,10 +519,10 @@ impl Index {
     /// Services of `obj`'s application there.
     pub fn services_near(&self, obj: &Object, namespace: &str) -> bool {
         match self.dirs.get(obj.file as usize) {
-            Some(dir) => self
+            Some(&dir) => self
                 .symbols
-                .find2(dir, namespace)
-                .is_some_and(|key| self.service_dirs.contains(&key)),
+                .get(namespace)
+                .is_some_and(|ns| self.service_dirs.contains(&(dir, ns))),
             None => self.objects.iter().any(|o| {
                 o.file == obj.file
                     && matches!(o.spec, Spec::Service(_))
@@ -549,7 +555,7 @@ impl Index {
         for o in &self.objects {
             if let (Some(ns), Some(name), Some(_)) = (o.namespace(), &o.key.name, o.workload()) {
                 by_identity
-                    .entry(self.symbols.key3(ns, &o.kind_name.value, name))
+                    .entry(self.symbols.key3(ns, &o.key.kind, name))
                     .or_default()
                     .push(o.id);
             }
@@ -674,7 +680,7 @@ impl Index {
         obj.key
             .name
             .iter()
-            .flat_map(move |name| self.same_identity(ns, &obj.kind_name.value, name))
+            .flat_map(move |name| self.same_identity(ns, &obj.key.kind, name))
             .filter(move |o| o.id != obj.id)
     }
 

@@ -122,12 +122,15 @@ pub struct Object {
     pub key: Arc<ObjectKey>,
     pub file: FileId,
     pub template: Option<Arc<str>>,
-    pub api_version: Spanned<String>,
+    /// Where `apiVersion` is written (its value is `key.api_version`).
+    pub api_version: Span,
     /// The kinds rules tell apart; `Kind::Other` for the rest.
     pub kind: Kind,
-    /// The `kind` value as written, for messages and identity.
-    pub kind_name: Spanned<String>,
-    pub name: Option<Spanned<String>>,
+    /// Where `kind` is written; the value as written, for messages and identity, is
+    /// `key.kind`.
+    pub kind_name: Span,
+    /// Where `metadata.name` is written; its value is `key.name`.
+    pub name: Option<Span>,
     /// The object's mapping: where it starts, for findings about the object as a whole.
     pub span: Span,
     pub labels: Labels,
@@ -519,7 +522,7 @@ impl Object {
     /// The `metadata.name` value, or the `kind` value when the object has no name: where a
     /// finding about the object as a whole points.
     pub fn name_span(&self) -> Span {
-        self.name.as_ref().map_or(self.kind_name.span, |n| n.span)
+        self.name.unwrap_or(self.kind_name)
     }
 
     /// Whether the object is a Helm hook (`helm.sh/hook`, `helm test` pods included): Helm
@@ -991,11 +994,18 @@ impl Extractor<'_, '_, '_> {
             )
         };
         let key = Arc::new(ObjectKey {
-            api_version: api_version.value.clone(),
-            kind: kind.value.clone(),
+            api_version: api_version.value,
+            kind: kind.value,
             namespace,
             name: name.as_ref().map(|n| n.value.clone()),
         });
+        let name = name.map(|n| n.span);
+        // The values live in the key; what follows reads them there.
+        let names = Arc::clone(&key);
+        let (api_version, kind) = (
+            Spanned::new(names.api_version.as_str(), api_version.span),
+            Spanned::new(names.kind.as_str(), kind.span),
+        );
         self.key = Some(key.clone());
         let labels = meta
             .map(|m| self.labels(m, "labels", "metadata.labels"))
@@ -1010,14 +1020,14 @@ impl Extractor<'_, '_, '_> {
                     .is_empty()
             })
             .unwrap_or(false);
-        let group = api_group(&api_version.value);
+        let group = api_group(api_version.value);
         let declared = self
             .controllers
             .iter()
             .find(|c| c.group == group && c.kind == kind.value);
         let kind_id = match declared {
             Some(_) => Kind::Declared,
-            None => Kind::parse(&kind.value),
+            None => Kind::parse(kind.value),
         };
         let spec = if let Some(c) = declared {
             self.declared_workload(root, c)
@@ -1043,7 +1053,7 @@ impl Extractor<'_, '_, '_> {
                 .map_or(Spec::Other, |g| Spec::CustomResourceDefinition(g.value))
         } else if group.is_empty() && kind_id == Kind::ConfigMap {
             Spec::ConfigMap(self.config_map_numbers(root))
-        } else if let Some(route) = self.route(root, &api_version.value, kind_id) {
+        } else if let Some(route) = self.route(root, api_version.value, kind_id) {
             Spec::Route(Box::new(route))
         } else {
             Spec::Other
@@ -1053,9 +1063,9 @@ impl Extractor<'_, '_, '_> {
             key,
             file: self.file,
             template: self.template.clone(),
-            api_version,
+            api_version: api_version.span,
             kind: kind_id,
-            kind_name: kind,
+            kind_name: kind.span,
             name,
             span: self.span(root),
             labels,

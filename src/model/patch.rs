@@ -34,8 +34,8 @@ pub struct Merged {
 /// `patch` merged into `base`, when both are workloads.
 pub fn merge(base: &Object, patch: &Object) -> Option<Merged> {
     let (b, p) = (base.workload()?, patch.workload()?);
-    let mut from_patch = vec![patch.span, patch.kind_name.span, patch.api_version.span];
-    from_patch.extend(patch.name.as_ref().map(|n| n.span));
+    let mut from_patch = vec![patch.span, patch.kind_name, patch.api_version];
+    from_patch.extend(patch.name);
     let mut labels = base.labels.clone();
     for (k, v) in patch.labels.iter() {
         labels.insert(k.clone(), v.clone());
@@ -70,10 +70,10 @@ pub fn merge(base: &Object, patch: &Object) -> Option<Merged> {
         key: patch.key.clone(),
         file: base.file,
         template: base.template.clone(),
-        api_version: patch.api_version.clone(),
+        api_version: patch.api_version,
         kind: base.kind,
-        kind_name: patch.kind_name.clone(),
-        name: patch.name.clone().or_else(|| base.name.clone()),
+        kind_name: patch.kind_name,
+        name: patch.name.or(base.name),
         span: patch.span,
         labels,
         annotations: merge_annotations(&base.annotations, &patch.annotations),

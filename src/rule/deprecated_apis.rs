@@ -180,7 +180,7 @@ pub fn lookup(
 ) -> Option<(&'static Table, &'static ApiRow, KubeVersion)> {
     let table = table().ok()?;
     let target = target(settings)?;
-    let row = table.find(&obj.api_version.value, &obj.kind_name.value)?;
+    let row = table.find(&obj.key.api_version, &obj.key.kind)?;
     Some((table, row, target))
 }
 

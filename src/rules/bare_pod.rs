@@ -80,7 +80,7 @@ impl Rule for BarePod {
             .filter(|l| !l.is_empty())
             .unwrap_or_else(|| format!("app: {name}"));
         out.push(
-            META.at(obj, obj.kind_name.span,
+            META.at(obj, obj.kind_name,
                 format!(
                     "Pod {name} has no ownerReferences: no controller creates it again when a \
                      node drain evicts it or its node fails"

@@ -80,10 +80,10 @@ impl Rule for DeprecatedApi {
         };
         let replacement = table.replacement_at(row, target);
         out.push(
-            META.at(obj, obj.api_version.span,
+            META.at(obj, obj.api_version,
                 format!(
                     "{} `{}` uses {}, deprecated since Kubernetes {} and {removal} ({}): {}",
-                    obj.kind_name.value,
+                    obj.key.kind,
                     obj.display_name(),
                     row.api_version,
                     row.deprecated_in,

@@ -124,19 +124,19 @@ impl Rule for EvictionBlocked {
             let whose = match replicas {
                 Some(r) if r.count >= 2 && r.hpa.is_some() => format!(
                     "the pods of {} {} (at least {}) are",
-                    obj.kind_name.value,
+                    obj.key.kind,
                     obj.display_name(),
                     r.count
                 ),
                 Some(r) if r.count >= 2 => format!(
                     "the {} pods of {} {} are",
                     r.count,
-                    obj.kind_name.value,
+                    obj.key.kind,
                     obj.display_name()
                 ),
                 Some(_) => format!(
                     "the single pod of {} {} is",
-                    obj.kind_name.value,
+                    obj.key.kind,
                     obj.display_name()
                 ),
                 None => format!("Pod {} is", obj.display_name()),

@@ -111,7 +111,7 @@ impl Rule for HpaReplicasConflict {
             (None, Some(max)) => format!(" between {} and {}", spec.min_default, max.value),
             _ => String::new(),
         };
-        let autoscaler = format!("{} {}", h.kind_name.value, h.display_name());
+        let autoscaler = format!("{} {}", h.key.kind, h.display_name());
         out.push(
             META.at(obj, replicas.span,
                 format!(

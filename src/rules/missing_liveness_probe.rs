@@ -86,7 +86,7 @@ impl Rule for MissingLivenessProbe {
                         format!(
                             "container `{}` of {} {} has no livenessProbe",
                             c.display_name(),
-                            obj.kind_name.value,
+                            obj.key.kind,
                             obj.display_name()
                         ),
                     )

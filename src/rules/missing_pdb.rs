@@ -113,7 +113,7 @@ impl Rule for MissingPdb {
         let ns = obj.namespace().unwrap_or("default");
         let message = format!(
             "{} {} runs {}{} replicas and no PodDisruptionBudget in namespace {ns} selects its pods",
-            obj.kind_name.value,
+            obj.key.kind,
             obj.display_name(),
             if replicas.hpa.is_some() { "at least " } else { "" },
             replicas.count

@@ -252,7 +252,7 @@ fn finding(
                 format!(
                     "Service {} selects the pods of this {}",
                     s.display_name(),
-                    obj.kind_name.value
+                    obj.key.kind
                 )
             },
         );

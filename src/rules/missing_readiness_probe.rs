@@ -86,7 +86,7 @@ impl Rule for MissingReadinessProbe {
         } else {
             selecting_service(obj, cx.index)
         };
-        let what = format!("{} {}", obj.kind_name.value, obj.display_name());
+        let what = format!("{} {}", obj.key.kind, obj.display_name());
         if with_ports || service.is_some() {
             for c in t.long_running_containers() {
                 // Written with the wrong type: `invalid-field-type` says so, not "no probe".

@@ -167,10 +167,10 @@ fn finding(obj: &Object, pdbs: &[&Object], workloads: &[&Object]) -> Diagnostic 
         ),
     };
     let pods = match workloads {
-        [w] => format!("the pods of {} {}", w.kind_name.value, w.display_name()),
+        [w] => format!("the pods of {} {}", w.key.kind, w.display_name()),
         [w, rest @ ..] => format!(
             "the pods of {} {} and of {} other {}",
-            w.kind_name.value,
+            w.key.kind,
             w.display_name(),
             rest.len(),
             if rest.len() == 1 {
@@ -207,7 +207,7 @@ fn finding(obj: &Object, pdbs: &[&Object], workloads: &[&Object]) -> Diagnostic 
             w.name_span(),
             format!(
                 "{} {} runs pods that {} budgets select",
-                w.kind_name.value,
+                w.key.kind,
                 w.display_name(),
                 pdbs.len()
             ),

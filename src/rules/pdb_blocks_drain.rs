@@ -125,7 +125,7 @@ impl Rule for PdbBlocksDrain {
         // `pdb-matches-nothing` reports it, and there is no drain for it to block.
         let selects_none = match &pdb.selector {
             None => true,
-            Some(s) => s.value.is_empty() && obj.api_version.value == "policy/v1beta1",
+            Some(s) => s.value.is_empty() && obj.key.api_version == "policy/v1beta1",
         };
         if selects_none {
             return;
@@ -252,7 +252,7 @@ fn describe(covered: &[Covered<'_>], total: Option<i64>) -> String {
         [] => "the pods it selects".to_string(),
         [c] => format!(
             "the {count} of {} {}",
-            c.workload.kind_name.value,
+            c.workload.key.kind,
             c.workload.display_name()
         ),
         _ => format!("the {count} of {} workloads", covered.len()),
@@ -269,8 +269,8 @@ fn related(mut d: Diagnostic, covered: &[Covered<'_>]) -> Diagnostic {
                 w.file,
                 w.name_span(),
                 match c.pods {
-                    Some(1) => format!("{} {} is one pod", w.kind_name.value, w.display_name()),
-                    _ => format!("{} {} runs pods it selects", w.kind_name.value, w.display_name()),
+                    Some(1) => format!("{} {} is one pod", w.key.kind, w.display_name()),
+                    _ => format!("{} {} runs pods it selects", w.key.kind, w.display_name()),
                 },
             ),
         };

@@ -117,7 +117,7 @@ impl Rule for PdbMatchesNothing {
         let ns = obj.namespace().unwrap_or("default");
         // Pods the inputs show no template for (an operator's, labelled at run time or at
         // build time) do not make a budget for them wrong.
-        let v1beta1 = obj.api_version.value == "policy/v1beta1";
+        let v1beta1 = obj.key.api_version == "policy/v1beta1";
         if let Some(s) = &pdb.selector {
             if !(v1beta1 && s.value.is_empty()) && cx.index.pods_made_elsewhere(obj, &s.value) {
                 return;

@@ -74,7 +74,7 @@ impl Rule for ProgressDeadlineTooShort {
         let Some(w) = obj.workload() else { return };
         let min_ready = w.min_ready_seconds.as_ref();
         let deadline = w.progress_deadline_seconds.as_ref();
-        if deadline.is_none() && obj.api_version.value == "extensions/v1beta1" {
+        if deadline.is_none() && obj.key.api_version == "extensions/v1beta1" {
             return;
         }
         let min_s = min_ready.map_or(0, |m| m.value);

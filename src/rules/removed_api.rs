@@ -72,10 +72,10 @@ impl Rule for RemovedApi {
         };
         let replacement = table.replacement_at(row, target);
         out.push(
-            META.at(obj, obj.api_version.span,
+            META.at(obj, obj.api_version,
                 format!(
                     "{} `{}` uses {}, removed in Kubernetes {removed_in} ({}): {}",
-                    obj.kind_name.value,
+                    obj.key.kind,
                     obj.display_name(),
                     row.api_version,
                     deprecated_apis::describe_target(cx.settings, target),

@@ -142,7 +142,7 @@ impl Rule for RolloutFullOutage {
                     return;
                 };
                 // The maxSurge default of the apiVersion (SetDefaults_Deployment).
-                let default_surge = if obj.api_version.value == "extensions/v1beta1" {
+                let default_surge = if obj.key.api_version == "extensions/v1beta1" {
                     Amount::Count(1)
                 } else {
                     Amount::Percent(25)

@@ -190,7 +190,7 @@ impl Rule for RolloutStrategyInvalid {
         // apps/v1beta2 DaemonSets predate it.
         let surge = match kind {
             Kind::StatefulSet => None,
-            Kind::DaemonSet if obj.api_version.value != "apps/v1" => None,
+            Kind::DaemonSet if obj.key.api_version != "apps/v1" => None,
             _ => surge,
         };
         let mut malformed = false;

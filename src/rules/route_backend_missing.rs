@@ -116,7 +116,7 @@ impl Rule for RouteBackendMissing {
             return;
         };
         let own_ns = obj.namespace().unwrap_or("default");
-        let what = format!("{} {}", obj.kind_name.value, obj.display_name());
+        let what = format!("{} {}", obj.key.kind, obj.display_name());
         for b in &route.backends {
             let ns = b.namespace.as_deref().unwrap_or(own_ns);
             let name = &b.name.value;

@@ -172,7 +172,7 @@ impl Rule for ServicePortMismatch {
         }
         let mut workloads = judged
             .iter()
-            .map(|w| format!("{} {}", w.kind_name.value, w.display_name()))
+            .map(|w| format!("{} {}", w.key.kind, w.display_name()))
             .collect::<Vec<_>>()
             .join(", ");
         workloads.push_str(if judged.len() == 1 {
@@ -268,7 +268,7 @@ impl Rule for ServicePortMismatch {
                     w.name_span(),
                     format!(
                         "the Service selects the pods of {} {}",
-                        w.kind_name.value,
+                        w.key.kind,
                         w.display_name()
                     ),
                 );

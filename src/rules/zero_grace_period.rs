@@ -84,7 +84,7 @@ impl Rule for ZeroGracePeriod {
                     "{} {} sets terminationGracePeriodSeconds: 0: every stop (rollout, \
                      scale-down, node drain) deletes the pod at once and kills its containers \
                      without time to finish in-flight requests",
-                    obj.kind_name.value,
+                    obj.key.kind,
                     obj.display_name()
                 ),
             )

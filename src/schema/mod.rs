@@ -253,7 +253,7 @@ pub fn check_document(
     let mut found = Vec::new();
     for (i, node) in object_nodes(tree, objects) {
         let obj = &objects[i];
-        let (av, kind) = (obj.api_version.value.as_str(), obj.kind_name.value.as_str());
+        let (av, kind) = (obj.key.api_version.as_str(), obj.key.kind.as_str());
         if settings.enabled(DUPLICATE_KEY) {
             check::duplicate_keys(
                 tree,

@@ -71,12 +71,12 @@ impl ReplicaWording for Replicas<'_> {
                     "{} {} of {} {}",
                     self.field(),
                     m.value,
-                    h.kind_name.value,
+                    h.key.kind,
                     h.display_name()
                 ),
                 None => format!(
                     "{} {} sets no {}, default {}",
-                    h.kind_name.value,
+                    h.key.kind,
                     h.display_name(),
                     self.field(),
                     spec.min_default
@@ -89,7 +89,7 @@ impl ReplicaWording for Replicas<'_> {
 
     fn origin(&self) -> ReplicasOrigin {
         let workload = self.workload;
-        let what = format!("{} {}", workload.kind_name.value, workload.display_name());
+        let what = format!("{} {}", workload.key.kind, workload.display_name());
         let n = self.count;
         let plural = if n == 1 { "replica" } else { "replicas" };
         let span = self.origin_span();
@@ -104,7 +104,7 @@ impl ReplicaWording for Replicas<'_> {
                 span,
                 text: format!(
                     "{} {} scales {what} down to {n} {plural} ({how})",
-                    h.kind_name.value,
+                    h.key.kind,
                     h.display_name()
                 ),
             };
@@ -165,7 +165,7 @@ pub fn strategy_type<'a>(obj: &'a Object, w: &'a Workload) -> &'a str {
     if let Some(k) = w.strategy.as_ref().and_then(|s| s.kind.as_ref()) {
         return &k.value;
     }
-    match (obj.kind, obj.api_version.value.as_str()) {
+    match (obj.kind, obj.key.api_version.as_str()) {
         (Kind::StatefulSet, "apps/v1beta1") | (Kind::DaemonSet, "extensions/v1beta1") => "OnDelete",
         _ => "RollingUpdate",
     }
@@ -173,7 +173,7 @@ pub fn strategy_type<'a>(obj: &'a Object, w: &'a Workload) -> &'a str {
 
 /// `Deployment web`.
 pub fn workload_ref(obj: &Object) -> String {
-    format!("{} {}", obj.kind_name.value, obj.display_name())
+    format!("{} {}", obj.key.kind, obj.display_name())
 }
 
 /// The pod template's `spec:` key, where spreading is configured; the object's name when the
