@@ -90,7 +90,7 @@ fn input(text: String) -> Input {
     Input {
         display: "many.yaml".into(),
         path: None,
-        stdin: Some(Ok(text.into_bytes())),
+        stdin: Some(Box::new(Ok(text.into_bytes()))),
         ..Input::default()
     }
 }

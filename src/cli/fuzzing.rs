@@ -110,7 +110,7 @@ pub fn lint(data: &[u8]) -> Report {
     let input = Input {
         display: if json { "fuzz.json" } else { "fuzz.yaml" }.into(),
         path: None,
-        stdin: Some(Ok(data.to_vec())),
+        stdin: Some(Box::new(Ok(data.to_vec()))),
         ..Input::default()
     };
     let report = engine::run(vec![input], &Settings::default());

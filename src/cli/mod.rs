@@ -395,10 +395,10 @@ fn lint(args: LintArgs) -> i32 {
     // malformed bytes are the same located finding whichever path they came by.
     for input in inputs.iter_mut().filter(|i| i.path.is_none()) {
         let display = input.display.clone();
-        input.stdin = Some(crate::base::regular_file::read_bounded(
+        input.stdin = Some(Box::new(crate::base::regular_file::read_bounded(
             std::io::stdin().lock(),
             &display,
-        ));
+        )));
     }
     // The run's own settings: those of the named files' configuration (fail-on, threads).
     let run_settings = inputs

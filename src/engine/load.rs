@@ -95,7 +95,7 @@ pub fn read(input: &Input) -> Result<String, ParseError> {
         pos: START,
         message,
     };
-    let bytes = match (&input.stdin, &input.path) {
+    let bytes = match (input.stdin.as_deref(), &input.path) {
         (Some(Ok(bytes)), _) => bytes.clone(),
         (Some(Err(e)), _) => return Err(at_start(e.clone())),
         (None, None) => Vec::new(),

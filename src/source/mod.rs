@@ -18,7 +18,8 @@ pub struct Input {
     pub path: Option<PathBuf>,
     /// The bytes of standard input, read once (or why they could not be read). They are
     /// decoded where files are, so malformed bytes give the same finding on every path.
-    pub stdin: Option<Result<Vec<u8>, String>>,
+    /// Boxed: most inputs are files, and every input is held for the whole run.
+    pub stdin: Option<Box<Result<Vec<u8>, String>>>,
     /// Read for context only: its objects inform the cross-object rules, but nothing is
     /// reported about the file itself (a file of the repository the run's paths do not name).
     pub context: bool,

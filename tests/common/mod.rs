@@ -27,7 +27,7 @@ pub fn stdin_input(name: &str, text: &str) -> Input {
     Input {
         display: name.to_string(),
         path: None,
-        stdin: Some(Ok(text.as_bytes().to_vec())),
+        stdin: Some(Box::new(Ok(text.as_bytes().to_vec()))),
         ..Input::default()
     }
 }
