@@ -169,6 +169,9 @@ pub fn load(
             rule.check_document(&doc, &mut out.diagnostics);
         }
     }
+    let read = |chunk, out: &mut FileResult| {
+        load_document(chunk, json, file, settings, document_rules, claims, out);
+    };
     if text.len() >= PARALLEL_DOCUMENTS_BYTES && chunks.len() > 1 {
         // A large stream (an operator's install bundle, a rendered chart): its documents are
         // parsed in parallel too, and their results joined in document order.
@@ -176,15 +179,7 @@ pub fn load(
             .into_par_iter()
             .map(|chunk| {
                 let mut part = FileResult::default();
-                load_document(
-                    chunk,
-                    json,
-                    file,
-                    settings,
-                    document_rules,
-                    claims,
-                    &mut part,
-                );
+                read(chunk, &mut part);
                 part
             })
             .collect();
@@ -193,15 +188,7 @@ pub fn load(
         }
     } else {
         for chunk in chunks {
-            load_document(
-                chunk,
-                json,
-                file,
-                settings,
-                document_rules,
-                claims,
-                &mut out,
-            );
+            read(chunk, &mut out);
         }
     }
     // Kept until the index is built: no spare capacity (a vector's first growth holds four
