@@ -13,7 +13,7 @@ flags=("$@")
 for target in ${TARGETS:-yaml fast lint config}; do
     case "$target" in
         config) seeds=(fuzz/seeds/config fuzz/regressions) ;;
-        *) seeds=(testdata fuzz/regressions) ;;
+        *) seeds=(testdata fuzz/seeds/yaml fuzz/regressions) ;;
     esac
     mkdir -p "fuzz/corpus/$target"
     echo "== cargo fuzz run $target ${flags[*]}"

@@ -165,6 +165,75 @@ fn hand_written_cases() {
     }
 }
 
+/// Quoted scalars over several lines, as `controller-gen` writes CRD descriptions and
+/// `kubectl` long strings: folded exactly as saphyr folds them, read by the fast reader when
+/// they are block values, and left to saphyr where saphyr reports an error.
+#[test]
+fn quoted_scalars_over_several_lines() {
+    let read_fast = [
+        // A description folded over two lines, continued deeper than its key.
+        "d: 'Refresh indicates if the latest revision should\n    be used on retry (default: false)'\ntype: boolean\n",
+        // Continued one column past the key; a sequence entry continued at its `-`'s column
+        // (saphyr's indentation there), in an indentless sequence at column 0 too.
+        "a:\n  b: 'x\n   y'\n",
+        "a: 'x\n y'\n",
+        "- 'x\ny'\n",
+        "l:\n- 'x\ny'\n",
+        "a:\n  - - 'x\n    y'\n",
+        "-\n  'x\n y'\n",
+        // Empty lines are line breaks; blanks around a break are dropped.
+        "a: 'x   \n\n\n     y  z  '\n",
+        "a: \"x\n\n  y\"\n",
+        // Escapes on every line, an escaped quote, a `\` joining lines.
+        "a: \"p\\t\\u00e9 \\\"q\\\"\n  r\\\n   s\\\n\n  t\"\n",
+        "a: 'it''s\n  ''x'''\n",
+        // A sequence entry, an indentless sequence, a value alone on its line, and a comment
+        // after the closing quote.
+        "l:\n- 'x\n  y'\n- \"z\n   w\"  # c\nm:\n  - 'a\n    b'\nn:\n  'c\n   d'\n",
+        // Non-ASCII text on a continued line: spans count characters.
+        "a: 'é\n  ü ö'\nb: x\n",
+    ];
+    for c in read_fast {
+        assert_eq!(check_fast_reader(c, 1), Ok(FastCheck::Same), "{c:?}");
+        assert_eq!(
+            check_fast_reader(c, 40),
+            Ok(FastCheck::Same),
+            "{c:?} at line 40"
+        );
+    }
+    // Errors in saphyr (or shapes it reads some other way): the fast reader steps aside, and
+    // the result is saphyr's.
+    let left = [
+        // A continued line left of saphyr's indentation: at a key's column, at a `-`'s
+        // column when the scalar starts on the next line, left of a `-`.
+        "a:\n  b: 'x\n  y'\n",
+        "a: 'x\ny'\n",
+        "a:\n  'x\ny'\n",
+        "- a: 'x\n  y'\n",
+        "-\n  'x\ny'\n",
+        "a:\n  -\n    'x\n  y'\n",
+        "a:\n  - - 'x\n   y'\n",
+        "a: \"x\\\ny\"\n",
+        // Never closed.
+        "a: 'x\n  y\n",
+        "a: \"x\\\n",
+        // A document marker inside.
+        "a: 'x\n---\ny'\n",
+        "a: 'x\n...\n'\n",
+        // A key over two lines, and text after the closing quote.
+        "'a\n  b': c\n",
+        "a: 'x\n  y' z\n",
+        "a: 'x\n  y': z\n",
+        // In a flow collection.
+        "a: ['x\n  y']\n",
+        // A bad escape on the second line.
+        "a: \"x\n  \\q\"\n",
+    ];
+    for c in left {
+        assert_eq!(check_fast_reader(c, 1), Ok(FastCheck::Fallback), "{c:?}");
+    }
+}
+
 /// Generated hostile shapes: nesting past the depth limit (block and flow), keys past saphyr's
 /// simple-key limit, alias fan-outs, extreme integers, long one-line JSON, empty values at the
 /// end of input. Each either gives saphyr's tree or is left to saphyr.

@@ -266,8 +266,10 @@ impl<'a> Reader<'a> {
             return Err(bail());
         }
         match self.peek() {
+            // Alone on its line after a key or a `-`: saphyr's indentation is one column
+            // past the collection's.
             Some(b'"' | b'\'') => {
-                self.quoted(false)?;
+                self.quoted(Some(parent as usize + 1))?;
                 self.end_line()
             }
             // `annotations:` then `{}` on the next line, as Helm renders an empty map.
@@ -291,10 +293,17 @@ impl<'a> Reader<'a> {
     /// was.
     fn is_key(&mut self) -> R<bool> {
         let save = (self.pos, self.cache);
-        let end = match self.peek() {
-            Some(b'"') => self.scan_double()?.0,
-            Some(b'\'') => self.scan_single()?.0,
-            _ => match self.scan_plain(false) {
+        let quoted = match self.peek() {
+            Some(b'"') => Some(self.scan_double()),
+            Some(b'\'') => Some(self.scan_single()),
+            _ => None,
+        };
+        let end = match quoted {
+            // Not closed on its line: a value over several lines (saphyr refuses it as a
+            // key), read by `quoted`, which steps aside on anything else.
+            Some(Err(_)) => return Ok(false),
+            Some(Ok((end, _))) => end,
+            None => match self.scan_plain(false) {
                 Some((end, _)) => end,
                 None => {
                     self.pos = save.0;
@@ -323,8 +332,7 @@ impl<'a> Reader<'a> {
             // A key and its `:`.
             let key_start = self.pos;
             match self.peek() {
-                Some(b'"') => self.quoted(false)?,
-                Some(b'\'') => self.quoted(false)?,
+                Some(b'"' | b'\'') => self.quoted(None)?,
                 Some(b'<') if self.b[self.pos..].starts_with(b"<<") => return Err(bail()),
                 _ => self.plain(false)?,
             }
@@ -371,7 +379,8 @@ impl<'a> Reader<'a> {
                     }
                 }
             }
-            Some(_) => self.inline(col),
+            // saphyr's indentation after a key's `:` is one column past the key.
+            Some(_) => self.inline(col, col + 1),
         }
     }
 
@@ -385,8 +394,9 @@ impl<'a> Reader<'a> {
     }
 
     /// A node that starts on the line of its key or its `-`, inside a block collection at
-    /// column `col`; the line is finished.
-    fn inline(&mut self, col: usize) -> R<()> {
+    /// column `col`; the line is finished. A quoted scalar may go on over lines that start
+    /// at `min_col` or further right.
+    fn inline(&mut self, col: usize, min_col: usize) -> R<()> {
         match self.peek() {
             Some(b'|') => self.block_scalar(true, col),
             Some(b'>') => self.block_scalar(false, col),
@@ -395,7 +405,7 @@ impl<'a> Reader<'a> {
                 self.end_line()
             }
             Some(b'"' | b'\'') => {
-                self.quoted(false)?;
+                self.quoted(Some(min_col))?;
                 self.end_line()
             }
             _ => {
@@ -443,11 +453,11 @@ impl<'a> Reader<'a> {
                     if self.is_entry() {
                         self.block_seq(here, false)?;
                     } else if matches!(self.peek(), Some(b'|' | b'>' | b'[' | b'{')) {
-                        self.inline(col)?;
+                        self.inline(col, col)?;
                     } else if self.is_key()? {
                         self.block_map(here)?;
                     } else {
-                        self.inline(col)?;
+                        self.inline(col, col)?;
                     }
                 }
             }
@@ -601,20 +611,144 @@ impl<'a> Reader<'a> {
         (end, i)
     }
 
-    /// A quoted scalar on one line at `pos`.
-    fn quoted(&mut self, _flow: bool) -> R<()> {
+    /// A quoted scalar at `pos`. `indent` is saphyr's indentation level where it is a block
+    /// value: then it may go on over several lines, none of them starting left of `indent`
+    /// (one column past a mapping's keys, or past a `-` with nothing after it on its line;
+    /// the `-`'s own column for a scalar on the line of its `-`). Keys and scalars in flow collections
+    /// (`None`) are read on one line only.
+    fn quoted(&mut self, indent: Option<usize>) -> R<()> {
         let s = self.here();
-        let (end, text, style) = if self.peek() == Some(b'"') {
-            let (end, text) = self.scan_double()?;
-            (end, text, ScalarStyle::DoubleQuoted)
+        let single = self.peek() == Some(b'\'');
+        let one_line = if single {
+            self.scan_single()
         } else {
-            let (end, text) = self.scan_single()?;
-            (end, text, ScalarStyle::SingleQuoted)
+            self.scan_double()
+        };
+        let (end, text) = match (one_line, indent) {
+            (Ok(read), _) => read,
+            (Err(e), None) => return Err(e),
+            (Err(_), Some(indent)) => {
+                let (end, text) = self.scan_quoted_lines(single, indent)?;
+                // Move the reader to the scalar's last line.
+                while let Some(nl) = memchr::memchr(b'\n', &self.b[self.pos..end]) {
+                    self.pos += nl;
+                    self.newline();
+                }
+                (end, Cow::Owned(text))
+            }
+        };
+        let style = if single {
+            ScalarStyle::SingleQuoted
+        } else {
+            ScalarStyle::DoubleQuoted
         };
         let e = self.pos_of(end);
         self.pos = end;
         self.out.scalar(text, style, None, Span::new(s, e));
         Ok(())
+    }
+
+    /// A quoted scalar at `pos` over any number of lines, folded as saphyr's
+    /// `scan_flow_scalar` folds it: blanks before a line break are dropped, and so are the
+    /// leading blanks of the next line; one line break is a space, each empty line after it
+    /// a line break; in double quotes a `\` at the end of a line joins the lines with
+    /// nothing between them. The byte after the closing quote, and the value. Steps aside
+    /// where saphyr reports an error: a line starting left of `indent`, a document marker,
+    /// the end of the document.
+    fn scan_quoted_lines(&self, single: bool, indent: usize) -> R<(usize, String)> {
+        let b = self.b;
+        let quote = if single { b'\'' } else { b'"' };
+        let mut i = self.pos + 1;
+        let mut line_start = self.line_start;
+        let mut new_line = false;
+        let mut s = String::new();
+        loop {
+            if new_line {
+                // Only spaces precede `i` on its line.
+                let col = i - line_start;
+                if col == 0
+                    && (b[i..].starts_with(b"---") || b[i..].starts_with(b"..."))
+                    && self.blank_or_end(i + 3)
+                {
+                    return Err(bail());
+                }
+                if col < indent {
+                    return Err(bail());
+                }
+                new_line = false;
+            }
+            if i >= b.len() {
+                return Err(bail());
+            }
+            let mut leading_blanks = false;
+            // The characters up to a blank, a line break or the closing quote.
+            loop {
+                match b.get(i) {
+                    None | Some(b' ' | b'\n') => break,
+                    Some(&c) if c == quote => {
+                        if single && b.get(i + 1) == Some(&b'\'') {
+                            s.push('\'');
+                            i += 2;
+                        } else {
+                            break;
+                        }
+                    }
+                    Some(b'\\') if !single => {
+                        if b.get(i + 1) == Some(&b'\n') {
+                            i += 2;
+                            line_start = i;
+                            new_line = true;
+                            leading_blanks = true;
+                            break;
+                        }
+                        let (c, len) = self.escape(i)?;
+                        s.push(c);
+                        i += len;
+                    }
+                    Some(_) => {
+                        let from = i;
+                        while let Some(&c) = b.get(i) {
+                            if c == b' ' || c == b'\n' || c == quote || (!single && c == b'\\') {
+                                break;
+                            }
+                            i += 1;
+                        }
+                        s.push_str(&self.src[from..i]);
+                    }
+                }
+            }
+            if b.get(i) == Some(&quote) {
+                return Ok((i + 1, s));
+            }
+            // Blanks and line breaks, then how they join the text.
+            let blanks = i;
+            let mut leading_break = false;
+            let mut trailing_breaks = 0usize;
+            while let Some(&c) = b.get(i) {
+                match c {
+                    b' ' => i += 1,
+                    b'\n' => {
+                        if leading_blanks {
+                            trailing_breaks += 1;
+                        } else {
+                            leading_break = true;
+                            leading_blanks = true;
+                        }
+                        i += 1;
+                        line_start = i;
+                        new_line = true;
+                    }
+                    _ => break,
+                }
+            }
+            if !leading_blanks {
+                s.push_str(&self.src[blanks..i]);
+            } else if leading_break && trailing_breaks == 0 {
+                s.push(' ');
+            } else {
+                s.extend(std::iter::repeat_n('\n', trailing_breaks));
+            }
+        }
     }
 
     /// A single-quoted scalar at `pos` on one line: the byte after its closing quote, and
@@ -674,58 +808,57 @@ impl<'a> Reader<'a> {
                 Some(b'\\') => {
                     let s = owned.get_or_insert_with(String::new);
                     s.push_str(&self.src[from..i]);
-                    let esc = b.get(i + 1).copied().ok_or(bail())?;
-                    let mut len = 0;
-                    let c = match esc {
-                        b'0' => '\0',
-                        b'a' => '\x07',
-                        b'b' => '\x08',
-                        b't' => '\t',
-                        b'n' => '\n',
-                        b'v' => '\x0b',
-                        b'f' => '\x0c',
-                        b'r' => '\r',
-                        b'e' => '\x1b',
-                        b' ' => ' ',
-                        b'"' => '"',
-                        b'/' => '/',
-                        b'\\' => '\\',
-                        b'N' => '\u{85}',
-                        b'_' => '\u{a0}',
-                        b'L' => '\u{2028}',
-                        b'P' => '\u{2029}',
-                        b'x' => {
-                            len = 2;
-                            '\0'
-                        }
-                        b'u' => {
-                            len = 4;
-                            '\0'
-                        }
-                        b'U' => {
-                            len = 8;
-                            '\0'
-                        }
-                        _ => return Err(bail()),
-                    };
-                    i += 2;
-                    if len > 0 {
-                        let hex = b.get(i..i + len).ok_or(bail())?;
-                        let mut value = 0u32;
-                        for &h in hex {
-                            let d = (h as char).to_digit(16).ok_or(bail())?;
-                            value = (value << 4) | d;
-                        }
-                        s.push(char::from_u32(value).ok_or(bail())?);
-                        i += len;
-                    } else {
-                        s.push(c);
-                    }
+                    let (c, len) = self.escape(i)?;
+                    s.push(c);
+                    i += len;
                     from = i;
                 }
                 Some(_) => i += 1,
             }
         }
+    }
+
+    /// The escape sequence at `i` (a `\\` in a double-quoted scalar) as saphyr resolves it:
+    /// the character and the bytes it takes.
+    fn escape(&self, i: usize) -> R<(char, usize)> {
+        let b = self.b;
+        let esc = b.get(i + 1).copied().ok_or(bail())?;
+        let len = match esc {
+            b'x' => 2,
+            b'u' => 4,
+            b'U' => 8,
+            _ => 0,
+        };
+        if len > 0 {
+            let hex = b.get(i + 2..i + 2 + len).ok_or(bail())?;
+            let mut value = 0u32;
+            for &h in hex {
+                let d = (h as char).to_digit(16).ok_or(bail())?;
+                value = (value << 4) | d;
+            }
+            return Ok((char::from_u32(value).ok_or(bail())?, 2 + len));
+        }
+        let c = match esc {
+            b'0' => '\0',
+            b'a' => '\x07',
+            b'b' => '\x08',
+            b't' => '\t',
+            b'n' => '\n',
+            b'v' => '\x0b',
+            b'f' => '\x0c',
+            b'r' => '\r',
+            b'e' => '\x1b',
+            b' ' => ' ',
+            b'"' => '"',
+            b'/' => '/',
+            b'\\' => '\\',
+            b'N' => '\u{85}',
+            b'_' => '\u{a0}',
+            b'L' => '\u{2028}',
+            b'P' => '\u{2029}',
+            _ => return Err(bail()),
+        };
+        Ok((c, 2))
     }
 
     /// A flow collection at `pos` (`[` or `{`), inside a block collection at column
@@ -763,7 +896,7 @@ impl<'a> Reader<'a> {
                 let key_start = self.pos;
                 let quoted = matches!(self.peek(), Some(b'"' | b'\''));
                 match self.peek() {
-                    Some(b'"' | b'\'') => self.quoted(true)?,
+                    Some(b'"' | b'\'') => self.quoted(None)?,
                     Some(b'<') if self.b[self.pos..].starts_with(b"<<") => return Err(bail()),
                     _ => self.plain(true)?,
                 }
@@ -812,7 +945,7 @@ impl<'a> Reader<'a> {
     fn flow_node(&mut self, parent: i64) -> R<()> {
         match self.peek() {
             Some(b'[' | b'{') => self.flow(parent),
-            Some(b'"' | b'\'') => self.quoted(true),
+            Some(b'"' | b'\'') => self.quoted(None),
             _ => self.plain(true),
         }
     }
