@@ -1,7 +1,8 @@
 //! `--format json`: one JSON document for editors and scripts (schema: docs/json-output.md).
 //!
-//! The document is written as it is serialised ([`write`]): findings are turned into JSON one
-//! at a time, so the memory a run needs does not grow with the size of its report.
+//! The document is written as it is serialised ([`write`]): findings are turned into JSON a
+//! batch at a time, each batch on every thread at once, so the memory a run needs does not
+//! grow with the size of its report, and writing a large report is not one thread's work.
 
 use std::io::Write;
 
@@ -11,22 +12,62 @@ use crate::base::diagnostic::{Diagnostic, ObjectKey};
 use crate::engine::Report;
 use crate::output::{counts, exit_reason, triage};
 
-#[derive(Serialize)]
-struct Output<'a> {
-    version: u32,
-    diagnostics: Diagnostics<'a>,
-    suppressed: SuppressedList<'a>,
-    summary: Summary<'a>,
+/// Findings turned into JSON by one task; tasks of a batch run in parallel.
+const FINDINGS_PER_TASK: usize = 512;
+/// Tasks in a batch: the text of at most this many findings is held at once.
+const TASKS_PER_BATCH: usize = 32;
+
+/// A pretty-printing formatter that starts `level` levels deep, so a value it writes is
+/// exactly the text the whole document's formatter would write there.
+fn pretty_at(level: usize) -> serde_json::ser::PrettyFormatter<'static> {
+    use serde_json::ser::Formatter;
+    let mut f = serde_json::ser::PrettyFormatter::new();
+    for _ in 0..level {
+        // Only the formatter's depth changes; nothing is written.
+        let _ = f.begin_object(&mut std::io::sink());
+    }
+    f
 }
 
-/// The report's findings, serialised one by one.
-struct Diagnostics<'a>(&'a Report);
+/// `value` as JSON `level` levels deep, written to `out` as it is serialised.
+fn write_at<T: Serialize>(value: &T, level: usize, out: &mut dyn Write) -> std::io::Result<()> {
+    let mut ser = serde_json::Serializer::with_formatter(out, pretty_at(level));
+    value.serialize(&mut ser).map_err(std::io::Error::from)
+}
 
-impl Serialize for Diagnostics<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let report = self.0;
-        s.collect_seq(report.diagnostics.iter().map(|d| diagnostic(report, d)))
+/// The findings as the document's `diagnostics` array (one level deep), written batch by
+/// batch.
+fn write_diagnostics(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    if report.diagnostics.is_empty() {
+        return out.write_all(b"[]");
     }
+    out.write_all(b"[")?;
+    let mut first = true;
+    for batch in report
+        .diagnostics
+        .chunks(FINDINGS_PER_TASK * TASKS_PER_BATCH)
+    {
+        let texts: Vec<std::io::Result<Vec<u8>>> = batch
+            .par_chunks(FINDINGS_PER_TASK)
+            .map(|task| {
+                let mut buf = Vec::new();
+                for d in task {
+                    buf.extend_from_slice(b",\n    ");
+                    write_at(&diagnostic(report, d), 2, &mut buf)?;
+                }
+                Ok(buf)
+            })
+            .collect();
+        for text in texts {
+            let text = text?;
+            // The first finding of the array has no comma before it.
+            let text = if first { &text[1..] } else { &text[..] };
+            first = false;
+            out.write_all(text)?;
+        }
+    }
+    out.write_all(b"\n  ]")
 }
 
 /// The silenced findings, serialised one by one.
@@ -183,61 +224,66 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
 
 /// Writes the report as JSON to `out` (a buffered writer), findings one at a time.
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
+    // `{"version": 1, "diagnostics": [...], "suppressed": [...], "summary": {...}}`, pretty
+    // printed, each part one level deep.
+    out.write_all(b"{\n  \"version\": 1,\n  \"diagnostics\": ")?;
+    write_diagnostics(report, out)?;
+    out.write_all(b",\n  \"suppressed\": ")?;
+    write_at(&SuppressedList(report), 1, out)?;
+    out.write_all(b",\n  \"summary\": ")?;
+    write_at(&summary(report), 1, out)?;
+    out.write_all(b"\n}\n")
+}
+
+fn summary(report: &Report) -> Summary<'_> {
     let c = counts(report);
     let t = triage(report);
     let (exit_code, exit_reason) = exit_reason(report);
-    let doc = Output {
-        version: 1,
-        diagnostics: Diagnostics(report),
-        suppressed: SuppressedList(report),
-        summary: Summary {
-            files: report.files,
-            context_files: report.context_files,
-            root: report.root.as_deref(),
-            configurations: &report.configs,
-            objects: report.objects,
-            skipped: report.skipped,
-            errors: c.errors,
-            warnings: c.warnings,
-            infos: c.infos,
-            suppressed: report.suppressed.len(),
-            no_schema: report.no_schema.objects,
-            rules: t
-                .by_rule
+    Summary {
+        files: report.files,
+        context_files: report.context_files,
+        root: report.root.as_deref(),
+        configurations: &report.configs,
+        objects: report.objects,
+        skipped: report.skipped,
+        errors: c.errors,
+        warnings: c.warnings,
+        infos: c.infos,
+        suppressed: report.suppressed.len(),
+        no_schema: report.no_schema.objects,
+        rules: t
+            .by_rule
+            .iter()
+            .map(|&(rule, severity, count)| RuleCount {
+                rule,
+                severity: severity.as_str(),
+                count,
+                url: report.rule_url(rule),
+            })
+            .collect(),
+        most_findings: t
+            .by_file
+            .iter()
+            .map(|&(file, count)| FileCount {
+                file: report.file_name(file),
+                count,
+            })
+            .collect(),
+        exit_code,
+        exit_reason,
+        baseline: report.baseline.as_ref().map(|b| JsonBaseline {
+            file: &b.file,
+            accepted: b.matched,
+            stale: b
+                .stale
                 .iter()
-                .map(|&(rule, severity, count)| RuleCount {
-                    rule,
-                    severity: severity.as_str(),
-                    count,
-                    url: report.rule_url(rule),
+                .map(|(fingerprint, count)| JsonStale {
+                    fingerprint,
+                    count: *count,
                 })
                 .collect(),
-            most_findings: t
-                .by_file
-                .iter()
-                .map(|&(file, count)| FileCount {
-                    file: report.file_name(file),
-                    count,
-                })
-                .collect(),
-            exit_code,
-            exit_reason,
-            baseline: report.baseline.as_ref().map(|b| JsonBaseline {
-                file: &b.file,
-                accepted: b.matched,
-                stale: b
-                    .stale
-                    .iter()
-                    .map(|(fingerprint, count)| JsonStale {
-                        fingerprint,
-                        count: *count,
-                    })
-                    .collect(),
-            }),
-        },
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(std::io::Error::from)?;
-    out.write_all(b"\n")
+        }),
+    }
 }
 
 /// The report as one JSON string (tests, and callers that want it in memory).
@@ -249,4 +295,71 @@ pub fn render(report: &Report) -> String {
         return format!("{{\"version\":1,\"error\":\"{e}\"}}\n");
     }
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The document as serde writes it in one piece: what [`write`] must give, byte for
+    /// byte, however its findings are split into batches and tasks.
+    #[derive(Serialize)]
+    struct Whole<'a> {
+        version: u32,
+        diagnostics: Vec<JsonDiagnostic<'a>>,
+        suppressed: SuppressedList<'a>,
+        summary: Summary<'a>,
+    }
+
+    fn whole(report: &Report) -> String {
+        let doc = Whole {
+            version: 1,
+            diagnostics: report
+                .diagnostics
+                .iter()
+                .map(|d| diagnostic(report, d))
+                .collect(),
+            suppressed: SuppressedList(report),
+            summary: summary(report),
+        };
+        serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+    }
+
+    fn report_of(text: &str) -> Report {
+        let input = crate::source::Input {
+            display: "many.yaml".into(),
+            stdin: Some(Box::new(Ok(text.as_bytes().to_vec()))),
+            ..Default::default()
+        };
+        crate::engine::run(vec![input], &crate::rule::settings::Settings::default())
+    }
+
+    #[test]
+    fn written_in_parallel_batches_as_serde_writes_the_whole_document() {
+        // More findings than one batch holds, so tasks and batches meet in the output; some
+        // silenced by a comment.
+        let apps = FINDINGS_PER_TASK * TASKS_PER_BATCH / 2 + 7;
+        let mut text = String::new();
+        for i in 0..apps {
+            text.push_str(&format!(
+                "---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-{i}\n\
+                 spec:\n  replicas: 3\n  selector:\n    matchLabels: {{app: web-{i}}}\n  \
+                 template:\n    metadata:\n      labels: {{app: web-{i}}}\n    spec:\n      \
+                 containers:\n      # kube-contract: ignore[missing-liveness-probe] test\n      \
+                 - name: web\n        image: web:1\n"
+            ));
+        }
+        let report = report_of(&text);
+        assert!(
+            report.diagnostics.len() > FINDINGS_PER_TASK * TASKS_PER_BATCH,
+            "{} findings",
+            report.diagnostics.len()
+        );
+        assert!(!report.suppressed.is_empty());
+        assert_eq!(render(&report), whole(&report));
+        // No finding, nothing silenced: the empty arrays as serde writes them.
+        let empty = report_of("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n");
+        assert!(empty.diagnostics.is_empty() && empty.suppressed.is_empty());
+        assert_eq!(render(&empty), whole(&empty));
+    }
 }
