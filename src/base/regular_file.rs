@@ -79,6 +79,28 @@ pub fn read(path: &Path, display: &str) -> Result<Vec<u8>, String> {
     read_limited_with(file, display, MAX_FILE_BYTES, meta.len() as usize + 1)
 }
 
+/// Like [`read`], for a path a directory walk has just listed as a regular file: it is opened
+/// at once and its type and size are checked on the open file: one path lookup instead of
+/// two. Should the open file not be a regular file (the path changed since the walk), it is
+/// closed and [`read`] decides, and words the refusal.
+pub fn read_walked(path: &Path, display: &str) -> Result<Vec<u8>, String> {
+    let Ok(file) = std::fs::File::open(path) else {
+        return read(path, display);
+    };
+    match file.metadata() {
+        Ok(meta) if meta.is_file() => {
+            if meta.len() > MAX_FILE_BYTES {
+                return Err(too_large(display, meta.len()));
+            }
+            read_limited_with(file, display, MAX_FILE_BYTES, meta.len() as usize + 1)
+        }
+        _ => {
+            drop(file);
+            read(path, display)
+        }
+    }
+}
+
 /// Reads at most [`MAX_FILE_BYTES`] from `reader` (a file that grows while read, standard
 /// input).
 pub fn read_bounded(reader: impl Read, display: &str) -> Result<Vec<u8>, String> {
@@ -125,6 +147,21 @@ mod tests {
         assert!(e.contains("src is a directory"), "{e}");
         let e = read(Path::new("no/such/file.yaml"), "x.yaml").unwrap_err();
         assert_eq!(e, "cannot read x.yaml: no such file or directory");
+    }
+
+    /// A path the walk listed as a file that is something else by the time it is read is
+    /// refused as [`read`] refuses it.
+    #[test]
+    fn walked_paths_read_as_files_or_refused_as_read_refuses() {
+        assert_eq!(
+            read_walked(Path::new("Cargo.toml"), "Cargo.toml"),
+            read(Path::new("Cargo.toml"), "Cargo.toml")
+        );
+        assert!(read_walked(Path::new("Cargo.toml"), "Cargo.toml").is_ok_and(|b| !b.is_empty()));
+        for (path, display) in [("src", "src"), ("no/such/file.yaml", "x.yaml")] {
+            let e = read_walked(Path::new(path), display).unwrap_err();
+            assert_eq!(e, read(Path::new(path), display).unwrap_err());
+        }
     }
 
     #[test]

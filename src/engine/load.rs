@@ -99,6 +99,9 @@ pub fn read(input: &Input) -> Result<String, ParseError> {
         (Some(Ok(bytes)), _) => bytes.clone(),
         (Some(Err(e)), _) => return Err(at_start(e.clone())),
         (None, None) => Vec::new(),
+        (None, Some(path)) if input.walked_file => {
+            regular_file::read_walked(path, &input.display).map_err(at_start)?
+        }
         (None, Some(path)) => regular_file::read(path, &input.display).map_err(at_start)?,
     };
     let mut text =

@@ -27,6 +27,10 @@ pub struct Input {
     pub settings: usize,
     /// The applications it belongs to ([`crate::index::FileInfo::apps`]).
     pub apps: Vec<u32>,
+    /// The walk of a directory listed it as a regular file (not a symbolic link): it is
+    /// opened at once, its type and size then checked on the open file, without a look at
+    /// the path first.
+    pub walked_file: bool,
 }
 
 impl Input {
@@ -195,7 +199,7 @@ pub fn discover(
         // A path that cannot be inspected is read anyway, and reading says why it fails.
         if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
             // Directories are listed in parallel; the files are sorted after.
-            let found: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+            let found: std::sync::Mutex<Vec<(PathBuf, bool)>> = std::sync::Mutex::new(Vec::new());
             ignore::WalkBuilder::new(path)
                 .hidden(true)
                 .parents(true)
@@ -211,18 +215,21 @@ pub fn discover(
                     Box::new(move |entry| {
                         let keep = match entry {
                             // An unreadable subdirectory: reading it reports why.
-                            Err(e) => Some(error_path(&e).unwrap_or_else(|| path.to_path_buf())),
+                            Err(e) => {
+                                Some((error_path(&e).unwrap_or_else(|| path.to_path_buf()), false))
+                            }
                             Ok(entry) => {
                                 // Regular files, symbolic links (followed when read), FIFOs,
                                 // sockets and devices named like manifests (refused when
                                 // read, with the reason).
                                 let fp = entry.path();
-                                let file = entry.file_type().is_some_and(|t| !t.is_dir());
+                                let t = entry.file_type();
+                                let file = t.is_some_and(|t| !t.is_dir());
                                 (file
                                     && has_manifest_extension(fp)
                                     && filters.included(fp)
                                     && !filters.excluded(fp))
-                                .then(|| fp.to_path_buf())
+                                .then(|| (fp.to_path_buf(), t.is_some_and(|t| t.is_file())))
                             }
                         };
                         if let Some(p) = keep {
@@ -236,10 +243,11 @@ pub fn discover(
             let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
             found.sort();
             found.dedup();
-            out.extend(found.into_iter().map(|fp| Input {
+            out.extend(found.into_iter().map(|(fp, walked_file)| Input {
                 display: display_path(&fp),
                 path: Some(fp),
                 stdin: None,
+                walked_file,
                 ..Input::default()
             }));
         } else if !filters.excluded(path) {
