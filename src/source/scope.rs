@@ -134,14 +134,58 @@ pub fn display_relative(path: &Path, cwd: &Path) -> String {
 /// What the scope asks of a directory: does it hold a configuration file, a `.git`, an
 /// application marker. Found for every directory above the inputs at once, in parallel, so
 /// that resolving the scope is not thousands of `stat` calls one after the other.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct DirFacts {
     config: bool,
     git: bool,
     marker: bool,
 }
 
+/// Read off one listing of the directory (the few names that matter are looked at, symbolic
+/// links followed): seven `stat` calls, each walking the whole path, cost more. A directory
+/// that cannot be listed is asked name by name.
 fn dir_facts(dir: &Path) -> DirFacts {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return dir_facts_by_name(dir);
+    };
+    // The names as the file system compares them.
+    let same = |a: &str, b: &str| {
+        if cfg!(any(target_os = "macos", windows)) {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
+    };
+    let mut facts = DirFacts {
+        config: false,
+        git: false,
+        marker: false,
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let config = same(name, config::FILE_NAME);
+        let git = same(name, ".git");
+        let marker = APPLICATION_MARKERS.iter().any(|m| same(name, m));
+        if !(config || git || marker) {
+            continue;
+        }
+        // (exists, is a regular file), through symbolic links.
+        let (exists, file) = match entry.file_type() {
+            Ok(t) if !t.is_symlink() => (true, t.is_file()),
+            _ => match std::fs::metadata(entry.path()) {
+                Ok(m) => (true, m.is_file()),
+                Err(_) => (false, false),
+            },
+        };
+        facts.config |= config && file;
+        facts.git |= git && exists;
+        facts.marker |= marker && file;
+    }
+    facts
+}
+
+fn dir_facts_by_name(dir: &Path) -> DirFacts {
     DirFacts {
         config: dir.join(config::FILE_NAME).is_file(),
         git: dir.join(".git").exists(),
@@ -544,6 +588,61 @@ fn kustomization_refs(dir: &Path) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The facts read off a directory listing are the facts asked name by name, for every
+    /// kind of entry a marker's name can be.
+    #[cfg(unix)]
+    #[test]
+    fn facts_from_a_listing_are_the_facts_asked_by_name() {
+        use std::os::unix::fs::symlink;
+        let tmp = std::env::temp_dir().join(format!("kc-dir-facts-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let mk = |d: &str| {
+            let p = tmp.join(d);
+            std::fs::create_dir_all(&p).expect("temp dir");
+            p
+        };
+        let write = |p: PathBuf| std::fs::write(p, "x: 1\n").expect("write");
+        // A chart, a checkout whose `.git` is a file (a worktree), a configuration.
+        write(mk("chart").join("Chart.yaml"));
+        write(mk("worktree").join(".git"));
+        write(mk("configured").join(config::FILE_NAME));
+        // Directories with markers' names are not markers; a `.git` directory is a checkout.
+        mk("dirs/kustomization.yaml");
+        mk("dirs/.git");
+        mk("dirs/.kube-contract.yaml");
+        // Symbolic links are followed: to a file, to a directory, dangling.
+        let links = mk("links");
+        write(tmp.join("target.yaml"));
+        symlink(tmp.join("target.yaml"), links.join("Kustomization")).expect("link");
+        symlink(tmp.join("chart"), links.join(".git")).expect("link");
+        symlink(tmp.join("missing"), links.join(config::FILE_NAME)).expect("link");
+        let dangling = mk("dangling");
+        symlink(tmp.join("missing"), dangling.join("Chart.yaml")).expect("link");
+        symlink(tmp.join("missing"), dangling.join(".git")).expect("link");
+        mk("empty");
+        let cases = [
+            ("chart", (false, false, true)),
+            ("worktree", (false, true, false)),
+            ("configured", (true, false, true)),
+            ("dirs", (false, true, false)),
+            ("links", (false, true, true)),
+            ("dangling", (false, false, false)),
+            ("empty", (false, false, false)),
+            ("nowhere", (false, false, false)),
+        ];
+        for (dir, (config, git, marker)) in cases {
+            let d = tmp.join(dir);
+            let expected = DirFacts {
+                config,
+                git,
+                marker,
+            };
+            assert_eq!(dir_facts(&d), expected, "{dir}");
+            assert_eq!(dir_facts_by_name(&d), expected, "{dir}");
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
 
     #[test]
     fn relative_display() {
