@@ -13,9 +13,10 @@ use crate::engine::Report;
 use crate::output::{counts, exit_reason, triage};
 
 /// Findings turned into JSON by one task; tasks of a batch run in parallel.
-const FINDINGS_PER_TASK: usize = 512;
-/// Tasks in a batch: the text of at most this many findings is held at once.
-const TASKS_PER_BATCH: usize = 32;
+const FINDINGS_PER_TASK: usize = 128;
+/// Tasks in a batch, per thread: the text of at most `FINDINGS_PER_TASK` times this times
+/// the threads' findings is held at once (about 1 MB with two threads).
+const TASKS_PER_THREAD: usize = 4;
 
 /// A pretty-printing formatter that starts `level` levels deep, so a value it writes is
 /// exactly the text the whole document's formatter would write there.
@@ -44,10 +45,8 @@ fn write_diagnostics(report: &Report, out: &mut dyn Write) -> std::io::Result<()
     }
     out.write_all(b"[")?;
     let mut first = true;
-    for batch in report
-        .diagnostics
-        .chunks(FINDINGS_PER_TASK * TASKS_PER_BATCH)
-    {
+    let batch_len = FINDINGS_PER_TASK * TASKS_PER_THREAD * rayon::current_num_threads();
+    for batch in report.diagnostics.chunks(batch_len) {
         let texts: Vec<std::io::Result<Vec<u8>>> = batch
             .par_chunks(FINDINGS_PER_TASK)
             .map(|task| {
@@ -338,7 +337,8 @@ mod tests {
     fn written_in_parallel_batches_as_serde_writes_the_whole_document() {
         // More findings than one batch holds, so tasks and batches meet in the output; some
         // silenced by a comment.
-        let apps = FINDINGS_PER_TASK * TASKS_PER_BATCH / 2 + 7;
+        let batch = FINDINGS_PER_TASK * TASKS_PER_THREAD * rayon::current_num_threads();
+        let apps = batch / 2 + 7;
         let mut text = String::new();
         for i in 0..apps {
             text.push_str(&format!(
@@ -351,7 +351,7 @@ mod tests {
         }
         let report = report_of(&text);
         assert!(
-            report.diagnostics.len() > FINDINGS_PER_TASK * TASKS_PER_BATCH,
+            report.diagnostics.len() > batch,
             "{} findings",
             report.diagnostics.len()
         );
