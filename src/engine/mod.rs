@@ -257,8 +257,24 @@ pub(crate) fn lint_loaded(results: Vec<Loaded>, inputs: &[Input], settings: &[Se
         let input = inputs.get(f as usize)?;
         Some((load::read(input).ok()?, input.is_json()))
     };
-    let mut late = Vec::new();
-    let no_schema = schema::finish(&read, &reported, collected, root, &mut late);
+    let files: Vec<FileInfo<'_>> = inputs
+        .iter()
+        .map(|i| FileInfo {
+            path: i.display.as_str(),
+            apps: &i.apps,
+        })
+        .collect();
+    // The index (one thread's work) and that check (a file per task) need nothing from each
+    // other: they run side by side.
+    let (index, (mut late, no_schema)) = rayon::join(
+        || Index::build_with_files(objects, &files),
+        || {
+            let mut late = Vec::new();
+            let no_schema = schema::finish(&read, &reported, collected, root, &mut late);
+            (late, no_schema)
+        },
+    );
+    drop(files);
     late.sort_by_key(|d: &Diagnostic| d.file);
     let empty_tree = crate::yaml::Tree::default();
     let empty_model = crate::model::Extracted::default();
@@ -276,15 +292,6 @@ pub(crate) fn lint_loaded(results: Vec<Loaded>, inputs: &[Input], settings: &[Se
             rule.check_document(&view, &mut diagnostics);
         }
     }
-    let files: Vec<FileInfo<'_>> = inputs
-        .iter()
-        .map(|i| FileInfo {
-            path: i.display.as_str(),
-            apps: &i.apps,
-        })
-        .collect();
-    let index = Index::build_with_files(objects, &files);
-    drop(files);
     let indexed_at = std::time::Instant::now();
     // Scoped overrides: the objects they match are judged under settings derived once per
     // distinct combination (file's settings, overrides matched).
