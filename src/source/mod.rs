@@ -179,6 +179,43 @@ pub fn discover(
     filters: &Filters,
     stdin_name: &str,
 ) -> Result<Vec<Input>, DiscoverError> {
+    discover_listing(paths, filters, stdin_name).map(|(inputs, _)| inputs)
+}
+
+/// What the scope asks of a directory: does it hold a configuration file, a `.git`, an
+/// application marker (a file named as in [`APPLICATION_MARKERS`]; symbolic links
+/// followed).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DirFacts {
+    pub config: bool,
+    pub git: bool,
+    pub marker: bool,
+}
+
+/// Files whose directory is an application root.
+pub const APPLICATION_MARKERS: &[&str] = &[
+    "kustomization.yaml",
+    "kustomization.yml",
+    "Kustomization",
+    "Chart.yaml",
+    crate::config::FILE_NAME,
+];
+
+/// The directories a walk listed, each with its [`DirFacts`].
+pub type Listed = Vec<(PathBuf, DirFacts)>;
+
+/// Like [`discover`], with the [`DirFacts`] of every directory the walks listed (as the
+/// walk names it: the path given, joined with what lies below). The walk sees each
+/// directory's entries anyway: application markers are read off them, and the two hidden
+/// names (the configuration file, `.git`) are asked by the walking thread, so the scope
+/// does not list every directory a second time. A marker the walk skips (ignored by a
+/// `.gitignore`) does not count.
+pub fn discover_listing(
+    paths: &[String],
+    filters: &Filters,
+    stdin_name: &str,
+) -> Result<(Vec<Input>, Listed), DiscoverError> {
+    let mut dirs: Listed = Vec::new();
     let paths: Vec<String> = if paths.is_empty() {
         vec![".".into()]
     } else {
@@ -200,6 +237,9 @@ pub fn discover(
         if std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
             // Directories are listed in parallel; the files are sorted after.
             let found: std::sync::Mutex<Vec<(PathBuf, bool)>> = std::sync::Mutex::new(Vec::new());
+            // Directories listed, and the directories of the markers seen.
+            let listed: std::sync::Mutex<Listed> = std::sync::Mutex::new(Vec::new());
+            let marked: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
             ignore::WalkBuilder::new(path)
                 .hidden(true)
                 .parents(true)
@@ -211,8 +251,11 @@ pub fn discover(
                 .threads(walk_threads())
                 .build_parallel()
                 .run(|| {
-                    let found = &found;
+                    let (found, listed, marked) = (&found, &listed, &marked);
                     Box::new(move |entry| {
+                        if let Ok(entry) = &entry {
+                            note_facts(entry, listed, marked);
+                        }
                         let keep = match entry {
                             // An unreadable subdirectory: reading it reports why.
                             Err(e) => {
@@ -243,6 +286,21 @@ pub fn discover(
             let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
             found.sort();
             found.dedup();
+            let mut listed = listed.into_inner().unwrap_or_else(|e| e.into_inner());
+            let marked = marked.into_inner().unwrap_or_else(|e| e.into_inner());
+            if !marked.is_empty() {
+                let at: std::collections::HashMap<PathBuf, usize> = listed
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (d, _))| (d.clone(), i))
+                    .collect();
+                for m in &marked {
+                    if let Some(f) = at.get(m).and_then(|&i| listed.get_mut(i)) {
+                        f.1.marker = true;
+                    }
+                }
+            }
+            dirs.extend(listed);
             out.extend(found.into_iter().map(|(fp, walked_file)| Input {
                 display: display_path(&fp),
                 path: Some(fp),
@@ -259,7 +317,40 @@ pub fn discover(
             });
         }
     }
-    Ok(out)
+    Ok((out, dirs))
+}
+
+/// Records what a walked entry tells of its directory: a directory's own facts (its two
+/// hidden names asked here, on the walking thread), or a marker file.
+fn note_facts(
+    entry: &ignore::DirEntry,
+    listed: &std::sync::Mutex<Listed>,
+    marked: &std::sync::Mutex<Vec<PathBuf>>,
+) {
+    let Some(t) = entry.file_type() else { return };
+    let path = entry.path();
+    if t.is_dir() {
+        let config = path.join(crate::config::FILE_NAME).is_file();
+        let facts = DirFacts {
+            config,
+            git: path.join(".git").exists(),
+            marker: config,
+        };
+        if let Ok(mut l) = listed.lock() {
+            l.push((path.to_path_buf(), facts));
+        }
+        return;
+    }
+    let named = entry
+        .file_name()
+        .to_str()
+        .is_some_and(|n| APPLICATION_MARKERS.contains(&n));
+    // Through a symbolic link: a marker only if it leads to a regular file.
+    if named && (t.is_file() || (t.is_symlink() && path.is_file())) {
+        if let (Some(dir), Ok(mut m)) = (path.parent(), marked.lock()) {
+            m.push(dir.to_path_buf());
+        }
+    }
 }
 
 /// Threads listing directories: the cores, at most four.

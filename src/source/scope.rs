@@ -22,7 +22,9 @@ use globset::GlobSet;
 
 use crate::base::io;
 use crate::config::{self, Config};
-use crate::source::{discover, DiscoverError, Filters, Input};
+use crate::source::{
+    discover_listing, DirFacts, DiscoverError, Filters, Input, APPLICATION_MARKERS,
+};
 use crate::yaml;
 
 /// Which configuration files judge the run.
@@ -91,15 +93,6 @@ impl std::fmt::Display for ScopeError {
     }
 }
 
-/// Files whose directory is an application root.
-const APPLICATION_MARKERS: &[&str] = &[
-    "kustomization.yaml",
-    "kustomization.yml",
-    "Kustomization",
-    "Chart.yaml",
-    config::FILE_NAME,
-];
-
 const KUSTOMIZATIONS: &[&str] = &["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 /// A path as reports name it: relative to `cwd` when it lies below `cwd` or a few levels
@@ -131,16 +124,6 @@ pub fn display_relative(path: &Path, cwd: &Path) -> String {
 }
 
 /// The root of the git repository holding `dir`, if any.
-/// What the scope asks of a directory: does it hold a configuration file, a `.git`, an
-/// application marker. Found for every directory above the inputs at once, in parallel, so
-/// that resolving the scope is not thousands of `stat` calls one after the other.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct DirFacts {
-    config: bool,
-    git: bool,
-    marker: bool,
-}
-
 /// Read off one listing of the directory (the few names that matter are looked at, symbolic
 /// links followed): seven `stat` calls, each walking the whole path, cost more. A directory
 /// that cannot be listed is asked name by name.
@@ -193,23 +176,27 @@ fn dir_facts_by_name(dir: &Path) -> DirFacts {
     }
 }
 
-/// [`dir_facts`] of every directory holding an input and of all their ancestors.
-fn facts_of(loci: &[PathBuf]) -> HashMap<PathBuf, DirFacts> {
+/// The [`DirFacts`] of every directory holding an input and of all their ancestors: those
+/// the walks found (`walked`, absolute), the others asked now, in parallel.
+fn facts_of(loci: &[PathBuf], walked: HashMap<PathBuf, DirFacts>) -> HashMap<PathBuf, DirFacts> {
     use rayon::prelude::*;
     let mut dirs: HashSet<PathBuf> = HashSet::new();
     for at in loci {
         for dir in at.ancestors().skip(1) {
+            if walked.contains_key(dir) {
+                continue;
+            }
             if !dirs.insert(dir.to_path_buf()) {
                 break;
             }
         }
     }
-    dirs.into_par_iter()
-        .map(|d| {
-            let f = dir_facts(&d);
-            (d, f)
-        })
-        .collect()
+    let mut known = walked;
+    known.par_extend(dirs.into_par_iter().map(|d| {
+        let f = dir_facts(&d);
+        (d, f)
+    }));
+    known
 }
 
 fn facts(known: &HashMap<PathBuf, DirFacts>, dir: &Path) -> DirFacts {
@@ -304,7 +291,8 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
             None => f,
         }
     };
-    let mut inputs = discover(req.paths, &filters, req.stdin_name).map_err(ScopeError::Discover)?;
+    let (mut inputs, mut listed) =
+        discover_listing(req.paths, &filters, req.stdin_name).map_err(ScopeError::Discover)?;
     let root = if req.context { root } else { None };
     if let Some(root) = root.as_ref().filter(|r| r.is_dir()) {
         let shown = display_relative(root, &cwd);
@@ -314,8 +302,11 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
             Vec::new()
         } else {
             let seen: HashSet<PathBuf> = inputs.iter().map(|i| locus(i, &cwd)).collect();
-            discover(std::slice::from_ref(&shown), &filters, req.stdin_name)
-                .map_err(ScopeError::Discover)?
+            let (found, dirs) =
+                discover_listing(std::slice::from_ref(&shown), &filters, req.stdin_name)
+                    .map_err(ScopeError::Discover)?;
+            listed.extend(dirs);
+            found
                 .into_iter()
                 .filter(|i| !seen.contains(&locus(i, &cwd)))
                 .collect()
@@ -330,7 +321,14 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
         use rayon::prelude::*;
         inputs.par_iter().map(|i| locus(i, &cwd)).collect()
     };
-    let known = facts_of(&loci);
+    let walked: HashMap<PathBuf, DirFacts> = {
+        use rayon::prelude::*;
+        listed
+            .into_par_iter()
+            .map(|(d, f)| (io::absolute(&cwd.join(d)), f))
+            .collect()
+    };
+    let known = facts_of(&loci, walked);
     // Configuration per file.
     match &req.config {
         ConfigChoice::Off => {}
@@ -641,6 +639,72 @@ mod tests {
             assert_eq!(dir_facts(&d), expected, "{dir}");
             assert_eq!(dir_facts_by_name(&d), expected, "{dir}");
         }
+        // The walk records the same facts for every directory it lists.
+        let filters = Filters::new(&[], &[]).expect("filters");
+        let root = tmp.to_string_lossy().into_owned();
+        let (_, listed) = discover_listing(&[root], &filters, "-").expect("walk");
+        let mut seen: Vec<String> = Vec::new();
+        for (d, facts) in &listed {
+            assert_eq!(*facts, dir_facts(d), "{}", d.display());
+            let rel = d
+                .strip_prefix(&tmp)
+                .map(|r| r.to_string_lossy().into_owned());
+            seen.push(rel.unwrap_or_else(|_| d.display().to_string()));
+        }
+        seen.sort();
+        let expected = [
+            "",
+            "chart",
+            "configured",
+            "dangling",
+            "dirs",
+            "dirs/kustomization.yaml",
+            "empty",
+            "links",
+            "worktree",
+        ];
+        assert_eq!(seen, expected);
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+
+    /// Inside a git checkout, a marker its `.gitignore` ignores is not part of the
+    /// repository: the walk does not see it, so it marks no application. An ignored
+    /// configuration file still configures its directory (a developer's local settings).
+    #[test]
+    fn ignored_markers_mark_nothing_ignored_configurations_still_count() {
+        let tmp = std::env::temp_dir().join(format!("kc-ignored-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let app = tmp.join("app");
+        std::fs::create_dir_all(app.clone()).expect("temp dir");
+        std::fs::create_dir_all(tmp.join(".git")).expect("temp dir");
+        let write = |p: PathBuf, text: &str| std::fs::write(p, text).expect("write");
+        write(tmp.join(".gitignore"), "Chart.yaml\n.kube-contract.yaml\n");
+        write(app.join("Chart.yaml"), "name: app\n");
+        write(app.join(config::FILE_NAME), "zones: 3\n");
+        write(app.join("d.yaml"), "kind: ConfigMap\n");
+        let filters = Filters::new(&[], &[]).expect("filters");
+        let root = tmp.to_string_lossy().into_owned();
+        let (inputs, listed) = discover_listing(&[root], &filters, "-").expect("walk");
+        assert_eq!(inputs.len(), 1);
+        let facts = listed
+            .iter()
+            .find(|(d, _)| d.ends_with("app"))
+            .map(|(_, f)| *f);
+        let expected = DirFacts {
+            config: true,
+            git: false,
+            marker: true,
+        };
+        // The configuration file is a marker too.
+        assert_eq!(facts, Some(expected));
+        std::fs::remove_file(app.join(config::FILE_NAME)).expect("remove");
+        let root = tmp.to_string_lossy().into_owned();
+        let (_, listed) = discover_listing(&[root], &filters, "-").expect("walk");
+        let facts = listed
+            .iter()
+            .find(|(d, _)| d.ends_with("app"))
+            .map(|(_, f)| *f);
+        assert_eq!(facts, Some(DirFacts::default()));
         let _ = std::fs::remove_dir_all(&tmp);
     }
 
