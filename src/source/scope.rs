@@ -500,14 +500,17 @@ fn assign_applications(
         }
         homes.push(home);
     }
-    // What each kustomization names, followed transitively.
-    let mut reaches: Vec<(u32, Vec<PathBuf>)> = Vec::new();
-    for (dir, &id) in &ids {
-        let included = kustomize_closure(dir);
-        if !included.is_empty() {
-            reaches.push((id, included));
-        }
-    }
+    // What each kustomization names, followed transitively (files read: in parallel).
+    let reaches: Vec<(u32, Vec<PathBuf>)> = {
+        use rayon::prelude::*;
+        let apps: Vec<(&PathBuf, u32)> = ids.iter().map(|(d, &id)| (d, id)).collect();
+        apps.into_par_iter()
+            .filter_map(|(dir, id)| {
+                let included = kustomize_closure(dir);
+                (!included.is_empty()).then_some((id, included))
+            })
+            .collect()
+    };
     for ((input, home), at) in inputs.iter_mut().zip(homes).zip(loci) {
         let mut apps: Vec<u32> = home
             .and_then(|h| ids.get(&h).copied())
