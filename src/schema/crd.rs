@@ -91,7 +91,7 @@ pub fn read_if(
         .into_iter()
         .map(|(version, schema)| {
             let mut types = Vec::new();
-            let root = convert(tree, schema, &kind, &mut types, 0);
+            let root = convert(tree, schema, &mut kind.clone(), &mut types, 0);
             types.shrink_to_fit();
             CrdVersion {
                 name: version,
@@ -114,45 +114,92 @@ fn push(types: &mut Vec<Ty>, ty: Ty) -> TyId {
     (types.len() - 1) as TyId
 }
 
-fn flag(tree: &Tree<'_>, node: NodeId, key: &str) -> bool {
-    matches!(
-        tree.get(node, key).and_then(|v| tree.value(v)),
-        Some(Value::Bool(true))
-    )
+/// The keywords of one schema node that [`convert`] reads, found in one pass over its
+/// entries (each as [`Tree::get`] finds it: the last one written wins, `<<` merges apply).
+#[derive(Default)]
+struct Keywords {
+    int_or_string: Option<NodeId>,
+    preserve: Option<NodeId>,
+    embedded: Option<NodeId>,
+    /// `anyOf`, `oneOf`, `allOf`, `not`.
+    composed: [Option<NodeId>; 4],
+    ty: Option<NodeId>,
+    properties: Option<NodeId>,
+    additional: Option<NodeId>,
+    items: Option<NodeId>,
+    values: Option<NodeId>,
+}
+
+impl Keywords {
+    fn of(tree: &Tree<'_>, node: NodeId) -> Keywords {
+        let mut k = Keywords::default();
+        tree.each_entry(node, |key, v| {
+            let slot = match key {
+                "x-kubernetes-int-or-string" => &mut k.int_or_string,
+                "x-kubernetes-preserve-unknown-fields" => &mut k.preserve,
+                "x-kubernetes-embedded-resource" => &mut k.embedded,
+                "anyOf" => &mut k.composed[0],
+                "oneOf" => &mut k.composed[1],
+                "allOf" => &mut k.composed[2],
+                "not" => &mut k.composed[3],
+                "type" => &mut k.ty,
+                "properties" => &mut k.properties,
+                "additionalProperties" => &mut k.additional,
+                "items" => &mut k.items,
+                "enum" => &mut k.values,
+                _ => return,
+            };
+            *slot = v;
+        });
+        k
+    }
+}
+
+fn flag(tree: &Tree<'_>, value: Option<NodeId>) -> bool {
+    matches!(value.and_then(|v| tree.value(v)), Some(Value::Bool(true)))
 }
 
 /// Nesting deeper than this is read as "anything" (the tree is at most 128 levels deep).
 const MAX_SCHEMA_DEPTH: usize = 64;
 
-fn convert(tree: &Tree<'_>, node: NodeId, name: &str, types: &mut Vec<Ty>, depth: usize) -> TyId {
+/// The type of the schema at `node`, added to `types`. `name` is how messages name it
+/// (`Widget.spec.size`); it is extended for each property and restored after.
+fn convert(
+    tree: &Tree<'_>,
+    node: NodeId,
+    name: &mut String,
+    types: &mut Vec<Ty>,
+    depth: usize,
+) -> TyId {
     if depth > MAX_SCHEMA_DEPTH || !tree.is_map(node) {
         return push(types, Ty::Any);
     }
-    if flag(tree, node, "x-kubernetes-int-or-string") {
+    let k = Keywords::of(tree, node);
+    if flag(tree, k.int_or_string) {
         return push(types, Ty::IntOrStr);
     }
-    if ["anyOf", "oneOf", "allOf", "not"]
-        .iter()
-        .any(|k| tree.get(node, k).is_some())
-    {
+    if k.composed.iter().any(Option::is_some) {
         return push(types, Ty::Any);
     }
-    let ty = match tree.get(node, "type").and_then(|t| tree.value(t)) {
+    let ty = match k.ty.and_then(|t| tree.value(t)) {
         Some(Value::Str(t)) => t,
         _ => return push(types, Ty::Any),
     };
     match ty {
         "object" => {
-            let preserve = flag(tree, node, "x-kubernetes-preserve-unknown-fields");
-            let embedded = flag(tree, node, "x-kubernetes-embedded-resource");
-            let props = tree.get(node, "properties").filter(|p| tree.is_map(*p));
-            let extra = tree.get(node, "additionalProperties");
+            let preserve = flag(tree, k.preserve);
+            let embedded = flag(tree, k.embedded);
+            let props = k.properties.filter(|p| tree.is_map(*p));
             let mut fields: Vec<(Name, TyId)> = Vec::new();
             if let Some(props) = props {
-                for (k, v) in tree.pairs(props) {
-                    let Some(key) = tree.str(k) else { continue };
+                for (key, v) in tree.pairs(props) {
+                    let Some(key) = tree.str(key) else { continue };
                     let Some(v) = tree.resolve(v) else { continue };
-                    let id = convert(tree, v, &format!("{name}.{key}"), types, depth + 1);
+                    let len = name.len();
+                    name.push('.');
+                    name.push_str(key);
+                    let id = convert(tree, v, name, types, depth + 1);
+                    name.truncate(len);
                     fields.push((Name::from(key.to_string()), id));
                 }
             }
@@ -168,9 +215,13 @@ fn convert(tree: &Tree<'_>, node: NodeId, name: &str, types: &mut Vec<Ty>, depth
                     fields.push((Name::from("metadata"), id));
                 }
             }
-            let rest = match extra.and_then(|e| tree.resolve(e)) {
+            let rest = match k.additional {
                 Some(e) if tree.is_map(e) => {
-                    Rest::Typed(convert(tree, e, &format!("{name}.*"), types, depth + 1))
+                    let len = name.len();
+                    name.push_str(".*");
+                    let id = convert(tree, e, name, types, depth + 1);
+                    name.truncate(len);
+                    Rest::Typed(id)
                 }
                 Some(e) if matches!(tree.value(e), Some(Value::Bool(false))) => Rest::Closed,
                 Some(_) => Rest::Open,
@@ -188,21 +239,21 @@ fn convert(tree: &Tree<'_>, node: NodeId, name: &str, types: &mut Vec<Ty>, depth
             push(
                 types,
                 Ty::Object(Obj {
-                    name: Name::from(name.to_string()),
+                    name: Name::from(name.clone()),
                     fields: fields.into(),
                     rest,
                 }),
             )
         }
         "array" => {
-            let item = match tree.get(node, "items") {
+            let item = match k.items {
                 Some(i) => convert(tree, i, name, types, depth + 1),
                 None => push(types, Ty::Any),
             };
             push(types, Ty::List(item))
         }
         "string" => {
-            let values: Option<Vec<Name>> = tree.get(node, "enum").map(|e| {
+            let values: Option<Vec<Name>> = k.values.map(|e| {
                 tree.items(e)
                     .iter()
                     .filter_map(|&i| match tree.value(i) {
@@ -215,9 +266,7 @@ fn convert(tree: &Tree<'_>, node: NodeId, name: &str, types: &mut Vec<Ty>, depth
                 // An enum with non-string members is not read (it would need JSON equality).
                 Some(v)
                     if !v.is_empty()
-                        && tree
-                            .get(node, "enum")
-                            .is_some_and(|e| tree.items(e).len() == v.len()) =>
+                        && k.values.is_some_and(|e| tree.items(e).len() == v.len()) =>
                 {
                     push(types, Ty::Enum(v.into()))
                 }
@@ -284,6 +333,37 @@ spec:
         assert_eq!(ty("extra"), &Ty::Any);
         assert!(matches!(ty("mode"), Ty::Enum(e) if e.len() == 2));
         assert!(matches!(ty("labels"), Ty::Object(o) if matches!(o.rest, Rest::Typed(_))));
+    }
+
+    /// Keywords read in one pass are those `Tree::get` finds: the last one written wins, and
+    /// `<<` merges supply what a node does not write itself.
+    #[test]
+    fn keywords_written_twice_or_merged_read_as_get_reads_them() {
+        let text = CRD.replace(
+            "                size: {type: integer}",
+            "                size: {type: string, type: integer}\n                \
+             base: &base {type: object, properties: {a: {type: boolean}}}\n                \
+             merged: {<<: *base, x-kubernetes-preserve-unknown-fields: true}\n                \
+             own: {<<: *base, type: string}",
+        );
+        let tree = Tree::parse(&text, 1).unwrap().unwrap();
+        let crd = read(&tree, tree.root().unwrap()).unwrap();
+        let v = crd.version("example.com/v1").unwrap();
+        let Ty::Object(root) = &v.types[v.root as usize] else {
+            panic!("object")
+        };
+        let Ty::Object(spec) = &v.types[root.field("spec").unwrap() as usize] else {
+            panic!("object")
+        };
+        let ty = |f: &str| &v.types[spec.field(f).unwrap() as usize];
+        assert_eq!(ty("size"), &Ty::Int);
+        assert_eq!(ty("own"), &Ty::Str);
+        let Ty::Object(merged) = ty("merged") else {
+            panic!("object")
+        };
+        assert_eq!(merged.name.as_ref(), "Widget.spec.merged");
+        assert_eq!(merged.rest, Rest::Open);
+        assert_eq!(v.types[merged.field("a").unwrap() as usize], Ty::Bool);
     }
 
     #[test]

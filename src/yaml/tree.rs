@@ -498,6 +498,29 @@ impl<'a> Tree<'a> {
         self.get_entry(map, key).and_then(|(_, v)| self.resolve(v))
     }
 
+    /// Every entry of a mapping as [`Tree::get`] finds them, without allocating: the
+    /// `<<`-inherited pairs first, then the mapping's own (merge keys left out), so that a
+    /// consumer keeping the last value of each key gets what `get` gives. Values have their
+    /// alias followed (`None`: an alias to nothing); keys that are not scalars are skipped.
+    pub fn each_entry(&self, map: NodeId, mut f: impl FnMut(&str, Option<NodeId>)) {
+        let Some(map) = self.resolve(map) else {
+            return;
+        };
+        for &(k, v) in self.merges.of(map) {
+            if let Some(key) = self.key_text(k) {
+                f(key, self.resolve(v));
+            }
+        }
+        for p in self.map_children(map).chunks_exact(2) {
+            if self.is_merge_key(p[0]) {
+                continue;
+            }
+            if let Some(key) = self.key_text(p[0]) {
+                f(key, self.resolve(p[1]));
+            }
+        }
+    }
+
     /// Like [`Tree::get`], returning the key node too.
     pub fn get_entry(&self, map: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
         let map = self.resolve(map)?;
