@@ -453,19 +453,32 @@ fn assign_applications(
             Some((dir, b.build().ok()?))
         })
         .collect();
-    let mut marked: HashMap<PathBuf, bool> = HashMap::new();
+    // The directories holding a marker, by their text: `known` holds every directory above
+    // an input, each lexically absolute like the inputs' own paths, so the same directory is
+    // the same text (and hashing text is cheaper than hashing a path's components).
+    let markers: HashSet<&std::ffi::OsStr> = known
+        .iter()
+        .filter(|(_, f)| f.marker)
+        .map(|(d, _)| d.as_os_str())
+        .collect();
+    let mut declared_at: HashMap<PathBuf, bool> = HashMap::new();
     let mut is_root = |dir: &Path| -> bool {
-        if let Some(&m) = marked.get(dir) {
+        if markers.contains(dir.as_os_str()) {
+            return true;
+        }
+        if declared.is_empty() {
+            return false;
+        }
+        if let Some(&m) = declared_at.get(dir) {
             return m;
         }
-        let m = facts(known, dir).marker
-            || declared.iter().any(|(base, globs)| {
-                dir.strip_prefix(base)
-                    .ok()
-                    .filter(|rel| !rel.as_os_str().is_empty())
-                    .is_some_and(|rel| globs.is_match(rel))
-            });
-        marked.insert(dir.to_path_buf(), m);
+        let m = declared.iter().any(|(base, globs)| {
+            dir.strip_prefix(base)
+                .ok()
+                .filter(|rel| !rel.as_os_str().is_empty())
+                .is_some_and(|rel| globs.is_match(rel))
+        });
+        declared_at.insert(dir.to_path_buf(), m);
         m
     };
     // Each file's home: the nearest application root above it, up to the workspace root (or
