@@ -16,6 +16,7 @@
 //!   patches, followed transitively). A file the globs match is an application of its own.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ffi::{OsStr, OsString};
 use std::path::{Path, PathBuf};
 
 use globset::GlobSet;
@@ -176,31 +177,40 @@ fn dir_facts_by_name(dir: &Path) -> DirFacts {
     }
 }
 
+/// What every directory above the inputs holds, keyed by the directory's text: each is
+/// lexically absolute, as the inputs' own paths are, so the same directory is the same text
+/// (and hashing text is cheaper than hashing a path's components).
+type Known = HashMap<OsString, DirFacts>;
+
 /// The [`DirFacts`] of every directory holding an input and of all their ancestors: those
-/// the walks found (`walked`, absolute), the others asked now, in parallel.
-fn facts_of(loci: &[PathBuf], walked: HashMap<PathBuf, DirFacts>) -> HashMap<PathBuf, DirFacts> {
+/// the walks found (`walked`), the others asked now, in parallel.
+fn facts_of(loci: &[PathBuf], walked: Known) -> Known {
     use rayon::prelude::*;
-    let mut dirs: HashSet<PathBuf> = HashSet::new();
+    let mut dirs: HashSet<&OsStr> = HashSet::new();
     for at in loci {
         for dir in at.ancestors().skip(1) {
+            let dir = dir.as_os_str();
             if walked.contains_key(dir) {
                 continue;
             }
-            if !dirs.insert(dir.to_path_buf()) {
+            if !dirs.insert(dir) {
                 break;
             }
         }
     }
     let mut known = walked;
     known.par_extend(dirs.into_par_iter().map(|d| {
-        let f = dir_facts(&d);
-        (d, f)
+        let f = dir_facts(Path::new(d));
+        (d.to_os_string(), f)
     }));
     known
 }
 
-fn facts(known: &HashMap<PathBuf, DirFacts>, dir: &Path) -> DirFacts {
-    known.get(dir).copied().unwrap_or_else(|| dir_facts(dir))
+fn facts(known: &Known, dir: &Path) -> DirFacts {
+    known
+        .get(dir.as_os_str())
+        .copied()
+        .unwrap_or_else(|| dir_facts(dir))
 }
 
 fn git_root(dir: &Path) -> Option<PathBuf> {
@@ -321,11 +331,11 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
         use rayon::prelude::*;
         inputs.par_iter().map(|i| locus(i, &cwd)).collect()
     };
-    let walked: HashMap<PathBuf, DirFacts> = {
+    let walked: Known = {
         use rayon::prelude::*;
         listed
             .into_par_iter()
-            .map(|(d, f)| (io::absolute(&cwd.join(d)), f))
+            .map(|(d, f)| (io::absolute(&cwd.join(d)).into_os_string(), f))
             .collect()
     };
     let known = facts_of(&loci, walked);
@@ -437,7 +447,7 @@ fn assign_applications(
     loci: &[PathBuf],
     root: Option<&Path>,
     configs: &[LoadedConfig],
-    known: &HashMap<PathBuf, DirFacts>,
+    known: &Known,
 ) {
     let declared: Vec<(PathBuf, GlobSet)> = configs
         .iter()
@@ -453,10 +463,8 @@ fn assign_applications(
             Some((dir, b.build().ok()?))
         })
         .collect();
-    // The directories holding a marker, by their text: `known` holds every directory above
-    // an input, each lexically absolute like the inputs' own paths, so the same directory is
-    // the same text (and hashing text is cheaper than hashing a path's components).
-    let markers: HashSet<&std::ffi::OsStr> = known
+    // The directories holding a marker.
+    let markers: HashSet<&OsStr> = known
         .iter()
         .filter(|(_, f)| f.marker)
         .map(|(d, _)| d.as_os_str())
