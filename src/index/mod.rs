@@ -294,13 +294,14 @@ fn borrow_referenced_templates(objects: &mut [Box<Object>]) {
 
 /// How near two files are: `usize::MAX` for the same file, else the number of leading
 /// directories their paths share.
-fn nearness(a: FileId, b: FileId, paths: &[&str]) -> usize {
+fn nearness(a: FileId, b: FileId, files: &[FileInfo<'_>]) -> usize {
     if a == b {
         return usize::MAX;
     }
-    let (Some(pa), Some(pb)) = (paths.get(a as usize), paths.get(b as usize)) else {
+    let (Some(pa), Some(pb)) = (files.get(a as usize), files.get(b as usize)) else {
         return 0;
     };
+    let (pa, pb) = (pa.path, pb.path);
     let dirs = |p: &'_ str| -> Vec<String> {
         let mut v: Vec<String> = p.split('/').map(str::to_string).collect();
         v.pop();
@@ -336,8 +337,6 @@ impl Index {
         objects: Vec<O>,
         files: &[FileInfo<'_>],
     ) -> Index {
-        let paths: Vec<&str> = files.iter().map(|f| f.path).collect();
-        let paths = paths.as_slice();
         let mut objects: Vec<Box<Object>> = objects.into_iter().map(Into::into).collect();
         for (i, o) in objects.iter_mut().enumerate() {
             o.id = i as ObjectId;
@@ -353,6 +352,10 @@ impl Index {
             },
             ..Index::default()
         };
+        // Sized once for the run's objects: growing by doubling holds the old table and the
+        // new one at once, which is the peak of a run of many small files.
+        ix.by_name.reserve(ix.objects.len());
+        ix.symbols.ids.reserve(ix.objects.len());
         let syms = &mut ix.symbols;
         for (i, o) in ix.objects.iter().enumerate() {
             let id = i as ObjectId;
@@ -421,7 +424,7 @@ impl Index {
         if !ix.crd_groups.is_empty() {
             ix.pod_label_keys = ix.pods_by_label.keys().map(|&(ns, k, _)| (ns, k)).collect();
         }
-        ix.bind_hpas(paths);
+        ix.bind_hpas(files);
         let mut selected = HashMap::new();
         let mut pdbs_by_workload: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
         let mut services_by_workload: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
@@ -465,17 +468,17 @@ impl Index {
         ix.selected = selected;
         ix.pdbs_by_workload = pdbs_by_workload;
         ix.services_by_workload = services_by_workload;
-        ix.index_directories(paths);
+        ix.index_directories(files);
         ix
     }
 
     /// Fills `dirs`, `service_dirs` and `config_numbers`, for the rules that judge a link only when the other
     /// side's application is among the inputs (`same_directory`, `services_near`).
-    fn index_directories(&mut self, paths: &[&str]) {
+    fn index_directories(&mut self, files: &[FileInfo<'_>]) {
         let symbols = &mut self.symbols;
-        self.dirs = paths
+        self.dirs = files
             .iter()
-            .map(|p| symbols.intern(p.rsplit_once('/').map_or("", |(d, _)| d)))
+            .map(|f| symbols.intern(f.path.rsplit_once('/').map_or("", |(d, _)| d)))
             .collect();
         for o in &self.objects {
             if let (Spec::Service(_), Some(ns), Some(&dir)) =
@@ -550,7 +553,7 @@ impl Index {
     /// Deployment `frontend`. An HPA then scales the nearest: the one in its own file, else
     /// the ones sharing the most leading directories with it. A unique target binds wherever
     /// it is (an HPA kept in an `hpa/` directory next to `deploy/`).
-    fn bind_hpas(&mut self, paths: &[&str]) {
+    fn bind_hpas(&mut self, files: &[FileInfo<'_>]) {
         let mut by_identity: HashMap<Key3, Vec<ObjectId>> = HashMap::new();
         for o in &self.objects {
             if let (Some(ns), Some(name), Some(_)) = (o.namespace(), &o.key.name, o.workload()) {
@@ -572,7 +575,7 @@ impl Index {
                     .copied()
                     .filter(|&w| self.linked(hfile, self.objects[w as usize].file))
                     .collect();
-                let near = |w: ObjectId| nearness(hfile, self.objects[w as usize].file, paths);
+                let near = |w: ObjectId| nearness(hfile, self.objects[w as usize].file, files);
                 let best = candidates.iter().map(|&w| near(w)).max().unwrap_or(0);
                 for &w in &candidates {
                     if candidates.len() == 1 || near(w) == best {
@@ -586,7 +589,7 @@ impl Index {
         // name never decides its replicas, whatever the directories are called.
         for (&w, hpas) in bound.iter_mut() {
             let wfile = self.objects[w as usize].file;
-            let near = |h: ObjectId| nearness(wfile, self.objects[h as usize].file, paths);
+            let near = |h: ObjectId| nearness(wfile, self.objects[h as usize].file, files);
             let best = hpas.iter().map(|&h| near(h)).max().unwrap_or(0);
             hpas.retain(|&h| near(h) == best);
         }
