@@ -284,8 +284,7 @@ pub fn discover_listing(
                     })
                 });
             let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
-            found.sort();
-            found.dedup();
+            sort_walked(&mut found, path);
             let mut listed = listed.into_inner().unwrap_or_else(|e| e.into_inner());
             let marked = marked.into_inner().unwrap_or_else(|e| e.into_inner());
             if !marked.is_empty() {
@@ -353,6 +352,62 @@ fn note_facts(
     }
 }
 
+/// Sorts and deduplicates what a walk of `root` found, in `Path`'s order.
+///
+/// `Path::cmp` parses both paths into components at every comparison: sorting a walk of
+/// two thousand files took 2.5 ms, more than anything else between the walk and loading.
+/// Every path of a walk is `root` joined with names (never `.`, `..` or empty): below the
+/// root's bytes, comparing components is comparing bytes with the separator sorting first
+/// (`a/b` before `a-b`, as the name `a` before `a-b`). That order is used when every path is
+/// such a path, and `Path::cmp` otherwise.
+fn sort_walked(found: &mut Vec<(PathBuf, bool)>, root: &Path) {
+    let clean = |n: &[u8]| {
+        n.is_empty()
+            || n.split(|&c| c == b'/')
+                .all(|n| !n.is_empty() && n != b"." && n != b"..")
+    };
+    if found
+        .iter()
+        .all(|(p, _)| names_below(p, root).is_some_and(clean))
+    {
+        fn key<'a>(p: &'a Path, root: &Path) -> &'a [u8] {
+            names_below(p, root).unwrap_or_default()
+        }
+        let separator_first = |c: &u8| if *c == b'/' { 0 } else { *c };
+        let order = |a: &[u8], b: &[u8]| {
+            a.iter()
+                .map(separator_first)
+                .cmp(b.iter().map(separator_first))
+        };
+        found.sort_unstable_by(|a, b| order(key(&a.0, root), key(&b.0, root)).then(a.1.cmp(&b.1)));
+        found.dedup_by(|a, b| a.1 == b.1 && key(&a.0, root) == key(&b.0, root));
+    } else {
+        found.sort();
+        found.dedup();
+    }
+}
+
+/// The bytes of `path` below `root`'s, without the separator between (a Unix path only).
+fn names_below<'a>(path: &'a Path, root: &Path) -> Option<&'a [u8]> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let root = root.as_os_str().as_bytes();
+        let rest = path.as_os_str().as_bytes().strip_prefix(root)?;
+        match rest.strip_prefix(b"/") {
+            Some(names) => Some(names),
+            // Below a root written with a trailing separator, or the root itself.
+            None if rest.is_empty() || root.ends_with(b"/") => Some(rest),
+            None => None,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (path, root);
+        None
+    }
+}
+
 /// Threads listing directories: the cores, at most four.
 fn walk_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
@@ -374,4 +429,57 @@ fn error_path(e: &ignore::Error) -> Option<PathBuf> {
 fn display_path(p: &Path) -> String {
     let s = p.to_string_lossy();
     s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every arrangement of a few names that sort differently by bytes and by components.
+    fn walk_of(root: &str) -> Vec<(PathBuf, bool)> {
+        let names = [
+            "a", "a-b", "a.b", "a b", "a0", "ab", "A", "é", "_", "~", ".x", "x.",
+        ];
+        let mut out = vec![(PathBuf::from(root), false)];
+        for (i, n) in names.iter().enumerate() {
+            let first = Path::new(root).join(n);
+            out.push((first.clone(), i % 2 == 0));
+            for m in &names[i % 5..] {
+                out.push((first.join(m), false));
+                out.push((first.join(m).join(n), true));
+            }
+        }
+        // What the walk finds comes in any order, and twice.
+        out.reverse();
+        let again: Vec<_> = out.iter().step_by(3).cloned().collect();
+        out.extend(again);
+        out
+    }
+
+    #[test]
+    fn a_walk_is_sorted_as_paths_sort() {
+        for root in [
+            "d", "d/", "./d", ".", "./", "../up/d", "/abs/d", "/", "d//e", "d/./e", "d/..",
+        ] {
+            let mut fast = walk_of(root);
+            sort_walked(&mut fast, Path::new(root));
+            let mut slow = walk_of(root);
+            slow.sort();
+            slow.dedup();
+            assert_eq!(fast, slow, "under {root}");
+        }
+    }
+
+    #[test]
+    fn paths_not_below_the_root_are_sorted_as_paths_sort() {
+        let mut found: Vec<(PathBuf, bool)> = ["d/a/./b", "d/a-b", "d/a/b", "e/a", "d//a", "d/a"]
+            .iter()
+            .map(|p| (PathBuf::from(p), true))
+            .collect();
+        let mut slow = found.clone();
+        sort_walked(&mut found, Path::new("d"));
+        slow.sort();
+        slow.dedup();
+        assert_eq!(found, slow);
+    }
 }
