@@ -186,15 +186,25 @@ type Known = HashMap<OsString, DirFacts>;
 /// the walks found (`walked`), the others asked now, in parallel.
 fn facts_of(loci: &[PathBuf], walked: Known) -> Known {
     use rayon::prelude::*;
-    let mut dirs: HashSet<&OsStr> = HashSet::new();
+    // A directory seen once had its ancestors seen then: the climb stops there. Files of one
+    // directory come one after the other; the next file's climb starts above what the last
+    // one's saw.
+    let mut seen: HashSet<&OsStr> = HashSet::new();
+    let mut dirs: Vec<&OsStr> = Vec::new();
+    let mut last: Option<&OsStr> = None;
     for at in loci {
+        let parent = at.parent().map(Path::as_os_str);
+        if parent.is_some() && parent == last {
+            continue;
+        }
+        last = parent;
         for dir in at.ancestors().skip(1) {
             let dir = dir.as_os_str();
-            if walked.contains_key(dir) {
-                continue;
-            }
-            if !dirs.insert(dir) {
+            if !seen.insert(dir) {
                 break;
+            }
+            if !walked.contains_key(dir) {
+                dirs.push(dir);
             }
         }
     }
@@ -349,7 +359,15 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
         }
         ConfigChoice::Discover => {
             let mut by_dir: HashMap<PathBuf, Option<usize>> = HashMap::new();
+            // Files of one directory come one after the other.
+            let mut last: Option<(&OsStr, Option<usize>)> = None;
             for (input, at) in inputs.iter_mut().zip(&loci) {
+                if let (Some((dir, found)), Some(parent)) = (last, at.parent()) {
+                    if dir == parent.as_os_str() {
+                        input.settings = found.map_or(0, |i| i + 1);
+                        continue;
+                    }
+                }
                 let dir = at.parent().map_or_else(|| cwd.clone(), Path::to_path_buf);
                 let found = match by_dir.get(&dir) {
                     Some(f) => *f,
@@ -370,6 +388,7 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
                         f
                     }
                 };
+                last = at.parent().map(|p| (p.as_os_str(), found));
                 input.settings = found.map_or(0, |i| i + 1);
             }
         }
@@ -493,18 +512,28 @@ fn assign_applications(
     // its repository's root for a file outside it).
     let mut ids: BTreeMap<PathBuf, u32> = BTreeMap::new();
     let mut homes: Vec<Option<PathBuf>> = Vec::with_capacity(inputs.len());
+    // Files of one directory come one after the other, and share a home unless a glob names
+    // one of them: the last directory's home, found once.
+    let mut last: Option<(&OsStr, Option<PathBuf>)> = None;
     for at in loci {
+        let parent = at.parent().map(Path::as_os_str);
+        let own = declared.iter().any(|(base, globs)| {
+            at.strip_prefix(base)
+                .ok()
+                .is_some_and(|rel| globs.is_match(rel))
+        });
+        if let (false, Some((dir, home)), Some(parent)) = (own, &last, parent) {
+            if *dir == parent {
+                homes.push(home.clone());
+                continue;
+            }
+        }
         let limit = root
             .filter(|r| at.starts_with(r))
             .map(Path::to_path_buf)
             .or_else(|| at.parent().and_then(git_root));
         // A file a configuration's `applications` glob names is an application of its own
         // (independent samples or test fixtures kept side by side).
-        let own = declared.iter().any(|(base, globs)| {
-            at.strip_prefix(base)
-                .ok()
-                .is_some_and(|rel| globs.is_match(rel))
-        });
         let mut home = own.then(|| at.clone());
         for dir in at.ancestors().skip(1).filter(|_| !own) {
             if is_root(dir) {
@@ -518,6 +547,9 @@ fn assign_applications(
         if let Some(h) = &home {
             let next = ids.len() as u32;
             ids.entry(h.clone()).or_insert(next);
+        }
+        if !own {
+            last = parent.map(|p| (p, home.clone()));
         }
         homes.push(home);
     }
