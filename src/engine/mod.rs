@@ -196,7 +196,9 @@ pub fn run_with(inputs: Vec<Input>, settings: Vec<Settings>) -> Report {
         report.timings.load = load;
         report
     };
-    if jobs > 0 {
+    // The pool the run is in (the global one, for the command line) serves when it has the
+    // threads asked for: a second pool would only add threads that wait.
+    if jobs > 0 && jobs != rayon::current_num_threads() {
         match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
             Ok(pool) => pool.install(work),
             Err(_) => work(),
