@@ -182,12 +182,38 @@ struct JsonDiagnostic<'a> {
     message: &'a str,
     help: Option<&'a str>,
     /// The rule's docs page.
-    url: String,
+    url: RuleUrl<'a>,
     #[serde(flatten)]
     location: Location<'a>,
     template: Option<&'a str>,
     object: Option<&'a ObjectKey>,
     related: Vec<JsonRelated<'a>>,
+}
+
+/// A rule's docs page ([`Report::rule_url`]), written into the JSON text as it is formed:
+/// no string is made for each finding.
+struct RuleUrl<'a> {
+    template: &'a str,
+    rule: &'a str,
+}
+
+impl std::fmt::Display for RuleUrl<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `template.replace("{rule}", rule)`, part by part.
+        for (i, part) in self.template.split("{rule}").enumerate() {
+            if i > 0 {
+                f.write_str(self.rule)?;
+            }
+            f.write_str(part)?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for RuleUrl<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 fn location<'a>(report: &'a Report, file: u32, span: crate::base::span::Span) -> Location<'a> {
@@ -206,7 +232,10 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
         severity: d.severity.as_str(),
         message: &d.message,
         help: d.help.as_deref(),
-        url: report.rule_url(d.rule),
+        url: RuleUrl {
+            template: &report.docs_url,
+            rule: d.rule,
+        },
         location: location(report, d.file, d.span),
         template: d.template.as_deref(),
         object: d.object.as_deref(),
@@ -299,6 +328,29 @@ pub fn render(report: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rule_urls_are_written_as_the_string_rule_url_makes() {
+        for template in [
+            crate::rule::settings::DEFAULT_DOCS_URL,
+            "https://example.com/{rule}",
+            "{rule}{rule}/\"quoted\"\\{rule}.md\n",
+            "no placeholder",
+            "",
+            "{rul{rule}e}",
+        ] {
+            let url = RuleUrl {
+                template,
+                rule: "probe-missing",
+            };
+            let made = crate::rule::settings::rule_url(template, "probe-missing");
+            assert_eq!(url.to_string(), made);
+            assert_eq!(
+                serde_json::to_string(&url).ok(),
+                serde_json::to_string(&made).ok()
+            );
+        }
+    }
 
     /// The document as serde writes it in one piece: what [`write`] must give, byte for
     /// byte, however its findings are split into batches and tasks.
