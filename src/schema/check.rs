@@ -37,7 +37,7 @@ pub struct Schema<'s> {
     pub meta: Option<(&'s [Ty], TyId)>,
     /// How messages name what was checked: `Kubernetes 1.37`, `CustomResourceDefinition
     /// widgets.example.com (v1)`.
-    pub against: String,
+    pub against: std::borrow::Cow<'s, str>,
 }
 
 /// Where findings go, and which of the three rules are on.

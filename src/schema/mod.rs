@@ -276,7 +276,7 @@ pub fn check_document(
                 types: &data.types,
                 root,
                 meta: None,
-                against: against.clone(),
+                against: std::borrow::Cow::Borrowed(&against),
             };
             check::object(
                 tree,
@@ -450,7 +450,7 @@ fn check_file(
                 types: &version.types,
                 root: version.root,
                 meta,
-                against: format!("CustomResourceDefinition {} ({})", crd.name, version.name),
+                against: format!("CustomResourceDefinition {} ({})", crd.name, version.name).into(),
             };
             let first = out.len();
             let mut sink = check::Sink {

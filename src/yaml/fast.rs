@@ -107,7 +107,13 @@ impl<'a> Reader<'a> {
             cc = 0;
         }
         self.counted += i - cb;
-        let chars = self.b[cb..i].iter().filter(|&&c| c & 0xC0 != 0x80).count() as u32;
+        let between = &self.b[cb..i];
+        // Columns count characters; most lines are ASCII, checked a word at a time.
+        let chars = if between.is_ascii() {
+            between.len()
+        } else {
+            between.iter().filter(|&&c| c & 0xC0 != 0x80).count()
+        } as u32;
         cc += chars;
         self.cache = (i, cc);
         Pos {
