@@ -180,6 +180,8 @@ pub fn load(
         // parsed in parallel too, and their results joined in document order.
         let parts: Vec<FileResult> = chunks
             .into_par_iter()
+            // A document a task: a bundle's documents differ in size (a CRD beside a Service).
+            .with_max_len(1)
             .map(|chunk| {
                 let mut part = FileResult::default();
                 read(chunk, &mut part);

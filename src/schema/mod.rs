@@ -396,6 +396,8 @@ pub fn finish(
     files.sort_by_key(|(f, _)| *f);
     let found: Vec<Vec<Diagnostic>> = files
         .par_iter()
+        // A file a task: files are read again, and differ in size.
+        .with_max_len(1)
         .map(|(file, items)| {
             let mut out = Vec::new();
             if let Some((text, json)) = read(*file) {
