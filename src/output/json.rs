@@ -30,8 +30,10 @@ fn pretty_at(level: usize) -> serde_json::ser::PrettyFormatter<'static> {
     f
 }
 
-/// `value` as JSON `level` levels deep, written to `out` as it is serialised.
-fn write_at<T: Serialize>(value: &T, level: usize, out: &mut dyn Write) -> std::io::Result<()> {
+/// `value` as JSON `level` levels deep, written to `out` as it is serialised. Generic over the
+/// writer: serde writes many short pieces (a quote, a comma, an indentation), and a call
+/// through `dyn Write` for each was a third of the time spent on the findings.
+fn write_at<T: Serialize, W: Write>(value: &T, level: usize, out: W) -> std::io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(out, pretty_at(level));
     value.serialize(&mut ser).map_err(std::io::Error::from)
 }
@@ -254,12 +256,14 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     // `{"version": 1, "diagnostics": [...], "suppressed": [...], "summary": {...}}`, pretty
     // printed, each part one level deep.
+    let t = std::time::Instant::now();
     out.write_all(b"{\n  \"version\": 1,\n  \"diagnostics\": ")?;
     write_diagnostics(report, out)?;
+    eprintln!("PJ diags {:?}", t.elapsed());
     out.write_all(b",\n  \"suppressed\": ")?;
-    write_at(&SuppressedList(report), 1, out)?;
+    write_at(&SuppressedList(report), 1, &mut *out)?;
     out.write_all(b",\n  \"summary\": ")?;
-    write_at(&summary(report), 1, out)?;
+    write_at(&summary(report), 1, &mut *out)?;
     out.write_all(b"\n}\n")
 }
 
