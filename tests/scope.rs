@@ -493,3 +493,29 @@ spec:
     let o = run_in(&u.0, &["lint", "b/patch.yaml", "--format", "json"]);
     assert_eq!(findings(&o), vec![], "{}", common::stdout(&o));
 }
+
+#[test]
+fn files_an_applications_glob_names_stand_apart_from_the_files_beside_them() {
+    // The files of one directory share their home, found once for the directory; a file a
+    // glob names is its own application whatever comes before or after it in the directory.
+    let d = TempDir::new("glob-files");
+    git(&d.0, &["init", "-q"]);
+    d.write(
+        ".kube-contract.yaml",
+        "applications: [\"samples/own-*.yaml\"]\n",
+    );
+    let renamed = |name: &str, text: &str| text.replace("shop", name);
+    d.write("samples/a.yaml", &renamed("web", DEPLOYMENT));
+    d.write("samples/b.yaml", &renamed("web", PDB));
+    d.write("samples/own-cart-pdb.yaml", &renamed("cart", PDB));
+    d.write("samples/own-cart.yaml", &renamed("cart", DEPLOYMENT));
+    d.write("samples/y.yaml", &renamed("zed", PDB));
+    d.write("samples/z.yaml", &renamed("zed", DEPLOYMENT));
+    let o = run_in(&d.0, &["lint", "samples", "--format", "json"]);
+    let unprotected: Vec<String> = findings(&o)
+        .into_iter()
+        .filter(|f| f.0 == "missing-pdb")
+        .map(|f| f.1)
+        .collect();
+    assert_eq!(unprotected, ["own-cart.yaml"], "{:?}", findings(&o));
+}
