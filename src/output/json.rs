@@ -256,10 +256,8 @@ fn diagnostic<'a>(report: &'a Report, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
 pub fn write(report: &Report, out: &mut dyn Write) -> std::io::Result<()> {
     // `{"version": 1, "diagnostics": [...], "suppressed": [...], "summary": {...}}`, pretty
     // printed, each part one level deep.
-    let t = std::time::Instant::now();
     out.write_all(b"{\n  \"version\": 1,\n  \"diagnostics\": ")?;
     write_diagnostics(report, out)?;
-    eprintln!("PJ diags {:?}", t.elapsed());
     out.write_all(b",\n  \"suppressed\": ")?;
     write_at(&SuppressedList(report), 1, &mut *out)?;
     out.write_all(b",\n  \"summary\": ")?;
