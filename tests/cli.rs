@@ -119,6 +119,24 @@ fn output_is_identical_whatever_the_thread_count() {
 }
 
 #[test]
+fn machine_formats_leave_standard_error_empty() {
+    // Editors and CI steps read these formats from standard output and show standard error
+    // to the user: a run with findings, parse errors and custom resources without a schema,
+    // on one thread and on several, says nothing there.
+    for format in ["json", "sarif", "github", "junit"] {
+        for jobs in ["1", "2"] {
+            let o = run(&["lint", "-j", jobs, "testdata", "--format", format]);
+            assert!(!o.stdout.is_empty(), "{format}");
+            assert_eq!(
+                String::from_utf8_lossy(&o.stderr),
+                "",
+                "--format {format} -j {jobs}"
+            );
+        }
+    }
+}
+
+#[test]
 fn json_output_shape() {
     let o = run(&[
         "lint",
