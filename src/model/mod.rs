@@ -442,12 +442,13 @@ pub struct Backend {
 /// The numbers from 1 to 65535 written in `text` (`--port=8080`, `0.0.0.0:4317`), added to
 /// `out`; callers sort and deduplicate.
 pub fn port_numbers(text: &str, out: &mut Vec<i64>) {
-    for token in text.split(|c: char| !c.is_ascii_digit()) {
-        if (1..=5).contains(&token.len()) {
-            if let Ok(n) = token.parse::<i64>() {
-                if (1..=65535).contains(&n) {
-                    out.push(n);
-                }
+    // On bytes: a character outside ASCII is never a digit, so the runs of ASCII digits are
+    // the same, without decoding every character of a ConfigMap's data (a dashboard's JSON).
+    for run in text.as_bytes().split(|c| !c.is_ascii_digit()) {
+        if (1..=5).contains(&run.len()) {
+            let n = run.iter().fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+            if (1..=65535).contains(&n) {
+                out.push(n);
             }
         }
     }
@@ -2016,6 +2017,10 @@ mod traffic_tests {
         );
         // Zeros, numbers above 65535 and longer digit runs are not ports.
         assert_eq!(out, vec![8080, 9901]);
+        // Characters outside ASCII separate numbers, digits of other scripts included.
+        let mut out = Vec::new();
+        port_numbers("é8080٣443\u{ff19}53 00080 0 65535 65536 99999", &mut out);
+        assert_eq!(out, vec![8080, 443, 53, 80, 65535]);
     }
 }
 
