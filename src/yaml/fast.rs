@@ -56,6 +56,7 @@ pub(crate) fn read(text: &str, first_line: u32) -> Result<Option<Tree<'_>>, (u32
         line_offset: first_line.saturating_sub(1),
         cache: (0, 0),
         counted: 0,
+        ascii: text.is_ascii(),
         out: Builder::new(text.len()),
     };
     match r.document() {
@@ -78,6 +79,8 @@ struct Reader<'a> {
     cache: (usize, u32),
     /// Bytes looked at to count columns (the work done, for a test).
     counted: usize,
+    /// Whether the whole document is ASCII: then a column is a byte offset, nothing to count.
+    ascii: bool,
     out: Builder<'a>,
 }
 
@@ -101,6 +104,12 @@ impl<'a> Reader<'a> {
 
     /// The position of byte `i`, which must be on the current line.
     fn pos_of(&mut self, i: usize) -> Pos {
+        if self.ascii {
+            return Pos {
+                line: (self.line + 1).saturating_add(self.line_offset),
+                column: (i - self.line_start) as u32 + 1,
+            };
+        }
         let (mut cb, mut cc) = self.cache;
         if cb < self.line_start || cb > i {
             cb = self.line_start;
@@ -1155,6 +1164,7 @@ mod tests {
             line_offset: 0,
             cache: (0, 0),
             counted: 0,
+            ascii: line.is_ascii(),
             out: Builder::new(line.len()),
         };
         assert!(matches!(r.document(), Ok(true)));
