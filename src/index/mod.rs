@@ -6,7 +6,11 @@
 //! workload, which PodDisruptionBudgets and Services select a workload.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+/// The index's tables, hashed with foldhash (seeded per process, as std's SipHash is, so
+/// input cannot be made to collide): building and querying them is the run's sequential
+/// work between loading and the rules, and SipHash was most of the hashing's cost.
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+type HashSet<K> = std::collections::HashSet<K, foldhash::fast::RandomState>;
 
 use crate::base::diagnostic::FileId;
 use crate::base::span::Span;
@@ -425,9 +429,9 @@ impl Index {
             ix.pod_label_keys = ix.pods_by_label.keys().map(|&(ns, k, _)| (ns, k)).collect();
         }
         ix.bind_hpas(files);
-        let mut selected = HashMap::new();
-        let mut pdbs_by_workload: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
-        let mut services_by_workload: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
+        let mut selected = HashMap::default();
+        let mut pdbs_by_workload: HashMap<ObjectId, Vec<ObjectId>> = HashMap::default();
+        let mut services_by_workload: HashMap<ObjectId, Vec<ObjectId>> = HashMap::default();
         for (i, o) in ix.objects.iter().enumerate() {
             let id = i as ObjectId;
             let Some(ns) = o.namespace() else { continue };
@@ -554,7 +558,7 @@ impl Index {
     /// the ones sharing the most leading directories with it. A unique target binds wherever
     /// it is (an HPA kept in an `hpa/` directory next to `deploy/`).
     fn bind_hpas(&mut self, files: &[FileInfo<'_>]) {
-        let mut by_identity: HashMap<Key3, Vec<ObjectId>> = HashMap::new();
+        let mut by_identity: HashMap<Key3, Vec<ObjectId>> = HashMap::default();
         for o in &self.objects {
             if let (Some(ns), Some(name), Some(_)) = (o.namespace(), &o.key.name, o.workload()) {
                 by_identity
@@ -563,7 +567,7 @@ impl Index {
                     .push(o.id);
             }
         }
-        let mut bound: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
+        let mut bound: HashMap<ObjectId, Vec<ObjectId>> = HashMap::default();
         for (target, hpas) in &self.hpas_by_target {
             let Some(candidates) = by_identity.get(target) else {
                 continue;
@@ -593,7 +597,7 @@ impl Index {
             let best = hpas.iter().map(|&h| near(h)).max().unwrap_or(0);
             hpas.retain(|&h| near(h) == best);
         }
-        let mut scaled: HashMap<ObjectId, Vec<ObjectId>> = HashMap::new();
+        let mut scaled: HashMap<ObjectId, Vec<ObjectId>> = HashMap::default();
         for (&w, hpas) in bound.iter_mut() {
             hpas.sort_unstable();
             for &h in hpas.iter() {
