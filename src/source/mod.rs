@@ -201,6 +201,36 @@ pub const APPLICATION_MARKERS: &[&str] = &[
     crate::config::FILE_NAME,
 ];
 
+/// Whether a directory entry's name is `wanted`, as the file system compares names (without
+/// case on macOS and Windows).
+pub(crate) fn same_name(name: &str, wanted: &str) -> bool {
+    if cfg!(any(target_os = "macos", windows)) {
+        name.eq_ignore_ascii_case(wanted)
+    } else {
+        name == wanted
+    }
+}
+
+/// Whether a file of this name makes its directory an application root.
+pub(crate) fn is_marker_name(name: &str) -> bool {
+    APPLICATION_MARKERS.iter().any(|m| same_name(name, m))
+}
+
+impl DirFacts {
+    /// The facts of `dir` asked name by name (a `stat` each, symbolic links followed): the
+    /// configuration file and `.git`, and the other markers too when `markers` (the
+    /// configuration file is a marker either way).
+    pub(crate) fn asked(dir: &Path, markers: bool) -> DirFacts {
+        let config = dir.join(crate::config::FILE_NAME).is_file();
+        DirFacts {
+            config,
+            git: dir.join(".git").exists(),
+            marker: config
+                || (markers && APPLICATION_MARKERS.iter().any(|f| dir.join(f).is_file())),
+        }
+    }
+}
+
 /// The directories a walk listed, each with its [`DirFacts`].
 pub type Listed = Vec<(PathBuf, DirFacts)>;
 
@@ -329,21 +359,14 @@ fn note_facts(
     let Some(t) = entry.file_type() else { return };
     let path = entry.path();
     if t.is_dir() {
-        let config = path.join(crate::config::FILE_NAME).is_file();
-        let facts = DirFacts {
-            config,
-            git: path.join(".git").exists(),
-            marker: config,
-        };
+        // Its markers are read off the entries the walk yields (below).
+        let facts = DirFacts::asked(path, false);
         if let Ok(mut l) = listed.lock() {
             l.push((path.to_path_buf(), facts));
         }
         return;
     }
-    let named = entry
-        .file_name()
-        .to_str()
-        .is_some_and(|n| APPLICATION_MARKERS.contains(&n));
+    let named = entry.file_name().to_str().is_some_and(is_marker_name);
     // Through a symbolic link: a marker only if it leads to a regular file.
     if named && (t.is_file() || (t.is_symlink() && path.is_file())) {
         if let (Some(dir), Ok(mut m)) = (path.parent(), marked.lock()) {

@@ -24,7 +24,7 @@ use globset::GlobSet;
 use crate::base::io;
 use crate::config::{self, Config};
 use crate::source::{
-    discover_listing, DirFacts, DiscoverError, Filters, Input, APPLICATION_MARKERS,
+    discover_listing, is_marker_name, same_name, DirFacts, DiscoverError, Filters, Input,
 };
 use crate::yaml;
 
@@ -130,15 +130,7 @@ pub fn display_relative(path: &Path, cwd: &Path) -> String {
 /// that cannot be listed is asked name by name.
 fn dir_facts(dir: &Path) -> DirFacts {
     let Ok(entries) = std::fs::read_dir(dir) else {
-        return dir_facts_by_name(dir);
-    };
-    // The names as the file system compares them.
-    let same = |a: &str, b: &str| {
-        if cfg!(any(target_os = "macos", windows)) {
-            a.eq_ignore_ascii_case(b)
-        } else {
-            a == b
-        }
+        return DirFacts::asked(dir, true);
     };
     let mut facts = DirFacts {
         config: false,
@@ -148,9 +140,9 @@ fn dir_facts(dir: &Path) -> DirFacts {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let Some(name) = name.to_str() else { continue };
-        let config = same(name, config::FILE_NAME);
-        let git = same(name, ".git");
-        let marker = APPLICATION_MARKERS.iter().any(|m| same(name, m));
+        let config = same_name(name, config::FILE_NAME);
+        let git = same_name(name, ".git");
+        let marker = is_marker_name(name);
         if !(config || git || marker) {
             continue;
         }
@@ -167,14 +159,6 @@ fn dir_facts(dir: &Path) -> DirFacts {
         facts.marker |= marker && file;
     }
     facts
-}
-
-fn dir_facts_by_name(dir: &Path) -> DirFacts {
-    DirFacts {
-        config: dir.join(config::FILE_NAME).is_file(),
-        git: dir.join(".git").exists(),
-        marker: APPLICATION_MARKERS.iter().any(|f| dir.join(f).is_file()),
-    }
 }
 
 /// What every directory above the inputs holds, keyed by the directory's text: each is
@@ -694,7 +678,7 @@ mod tests {
                 marker,
             };
             assert_eq!(dir_facts(&d), expected, "{dir}");
-            assert_eq!(dir_facts_by_name(&d), expected, "{dir}");
+            assert_eq!(DirFacts::asked(&d, true), expected, "{dir}");
         }
         // The walk records the same facts for every directory it lists.
         let filters = Filters::new(&[], &[]).expect("filters");
