@@ -167,22 +167,29 @@ fn dir_facts(dir: &Path) -> DirFacts {
 /// seeded per process like std's SipHash and several times cheaper on paths' lengths.
 type Known = HashMap<OsString, DirFacts, foldhash::fast::RandomState>;
 
+/// The inputs in runs of one directory (consecutive loci with the same parent; inputs come
+/// sorted, so a directory's files are one run). What depends only on a file's directory —
+/// the directories above it, its configuration, its home — is found once per run.
+fn directory_runs(loci: &[PathBuf]) -> Vec<std::ops::Range<usize>> {
+    let parent = |i: usize| loci.get(i).and_then(|p| p.parent()).map(Path::as_os_str);
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for i in 0..loci.len() {
+        match runs.last_mut() {
+            Some(run) if parent(i).is_some() && parent(i) == parent(run.start) => run.end = i + 1,
+            _ => runs.push(i..i + 1),
+        }
+    }
+    runs
+}
+
 /// The [`DirFacts`] of every directory holding an input and of all their ancestors: those
 /// the walks found (`walked`), the others asked now, in parallel.
-fn facts_of(loci: &[PathBuf], walked: Known) -> Known {
+fn facts_of(loci: &[PathBuf], runs: &[std::ops::Range<usize>], walked: Known) -> Known {
     use rayon::prelude::*;
-    // A directory seen once had its ancestors seen then: the climb stops there. Files of one
-    // directory come one after the other; the next file's climb starts above what the last
-    // one's saw.
+    // A directory seen once had its ancestors seen then: the climb stops there.
     let mut seen: HashSet<&OsStr, foldhash::fast::RandomState> = HashSet::default();
     let mut dirs: Vec<&OsStr> = Vec::new();
-    let mut last: Option<&OsStr> = None;
-    for at in loci {
-        let parent = at.parent().map(Path::as_os_str);
-        if parent.is_some() && parent == last {
-            continue;
-        }
-        last = parent;
+    for at in runs.iter().filter_map(|run| loci.get(run.start)) {
         for dir in at.ancestors().skip(1) {
             let dir = dir.as_os_str();
             if !seen.insert(dir) {
@@ -333,7 +340,8 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
             .map(|(d, f)| (io::absolute(&cwd.join(d)).into_os_string(), f))
             .collect()
     };
-    let known = facts_of(&loci, walked);
+    let runs = directory_runs(&loci);
+    let known = facts_of(&loci, &runs, walked);
     // Configuration per file.
     match &req.config {
         ConfigChoice::Off => {}
@@ -344,15 +352,10 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
         }
         ConfigChoice::Discover => {
             let mut by_dir: HashMap<PathBuf, Option<usize>> = HashMap::new();
-            // Files of one directory come one after the other.
-            let mut last: Option<(&OsStr, Option<usize>)> = None;
-            for (input, at) in inputs.iter_mut().zip(&loci) {
-                if let (Some((dir, found)), Some(parent)) = (last, at.parent()) {
-                    if dir == parent.as_os_str() {
-                        input.settings = found.map_or(0, |i| i + 1);
-                        continue;
-                    }
-                }
+            for run in &runs {
+                let Some(at) = loci.get(run.start) else {
+                    continue;
+                };
                 let dir = at.parent().map_or_else(|| cwd.clone(), Path::to_path_buf);
                 let found = match by_dir.get(&dir) {
                     Some(f) => *f,
@@ -373,14 +376,15 @@ pub fn resolve(req: &Request<'_>) -> Result<Scope, ScopeError> {
                         f
                     }
                 };
-                last = at.parent().map(|p| (p.as_os_str(), found));
-                input.settings = found.map_or(0, |i| i + 1);
+                for input in inputs.get_mut(run.clone()).into_iter().flatten() {
+                    input.settings = found.map_or(0, |i| i + 1);
+                }
             }
         }
     }
     configs.fail_on_errors()?;
     let list = configs.list;
-    assign_applications(&mut inputs, &loci, root.as_deref(), &list, &known);
+    assign_applications(&mut inputs, &loci, &runs, root.as_deref(), &list, &known);
     Ok(Scope {
         root,
         inputs,
@@ -449,6 +453,7 @@ impl Configs {
 fn assign_applications(
     inputs: &mut [Input],
     loci: &[PathBuf],
+    runs: &[std::ops::Range<usize>],
     root: Option<&Path>,
     configs: &[LoadedConfig],
     known: &Known,
@@ -497,22 +502,8 @@ fn assign_applications(
     // its repository's root for a file outside it).
     let mut ids: BTreeMap<PathBuf, u32> = BTreeMap::new();
     let mut homes: Vec<Option<PathBuf>> = Vec::with_capacity(inputs.len());
-    // Files of one directory come one after the other, and share a home unless a glob names
-    // one of them: the last directory's home, found once.
-    let mut last: Option<(&OsStr, Option<PathBuf>)> = None;
-    for at in loci {
-        let parent = at.parent().map(Path::as_os_str);
-        let own = declared.iter().any(|(base, globs)| {
-            at.strip_prefix(base)
-                .ok()
-                .is_some_and(|rel| globs.is_match(rel))
-        });
-        if let (false, Some((dir, home)), Some(parent)) = (own, &last, parent) {
-            if *dir == parent {
-                homes.push(home.clone());
-                continue;
-            }
-        }
+    // The home of a file no glob names depends on its directory only: found once a run.
+    let mut home_of = |at: &PathBuf, own: bool| -> Option<PathBuf> {
         let limit = root
             .filter(|r| at.starts_with(r))
             .map(Path::to_path_buf)
@@ -529,14 +520,27 @@ fn assign_applications(
                 break;
             }
         }
-        if let Some(h) = &home {
-            let next = ids.len() as u32;
-            ids.entry(h.clone()).or_insert(next);
+        home
+    };
+    for run in runs {
+        let mut shared: Option<Option<PathBuf>> = None;
+        for at in loci.get(run.clone()).into_iter().flatten() {
+            let own = declared.iter().any(|(base, globs)| {
+                at.strip_prefix(base)
+                    .ok()
+                    .is_some_and(|rel| globs.is_match(rel))
+            });
+            let home = if own {
+                home_of(at, true)
+            } else {
+                shared.get_or_insert_with(|| home_of(at, false)).clone()
+            };
+            if let Some(h) = &home {
+                let next = ids.len() as u32;
+                ids.entry(h.clone()).or_insert(next);
+            }
+            homes.push(home);
         }
-        if !own {
-            last = parent.map(|p| (p, home.clone()));
-        }
-        homes.push(home);
     }
     // What each kustomization names, followed transitively (files read: in parallel).
     let reaches: Vec<(u32, Vec<PathBuf>)> = {
