@@ -318,13 +318,20 @@ pub fn discover_listing(
             let mut listed = listed.into_inner().unwrap_or_else(|e| e.into_inner());
             let marked = marked.into_inner().unwrap_or_else(|e| e.into_inner());
             if !marked.is_empty() {
-                let at: std::collections::HashMap<PathBuf, usize> = listed
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (d, _))| (d.clone(), i))
-                    .collect();
-                for m in &marked {
-                    if let Some(f) = at.get(m).and_then(|&i| listed.get_mut(i)) {
+                // The listed directories holding a marker, found by borrowing their paths.
+                let hits: Vec<usize> = {
+                    let at: std::collections::HashMap<&Path, usize> = listed
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (d, _))| (d.as_path(), i))
+                        .collect();
+                    marked
+                        .iter()
+                        .filter_map(|m| at.get(m.as_path()).copied())
+                        .collect()
+                };
+                for i in hits {
+                    if let Some(f) = listed.get_mut(i) {
                         f.1.marker = true;
                     }
                 }
